@@ -1,0 +1,535 @@
+"""Plans, their workstreams, actions and measures, and the progress reported against them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from actionplans.deadlines import ParsedDeadline, Precision, parse_deadline
+from councils.models import (
+    Committee,
+    CorporatePriority,
+    Council,
+    Department,
+    Membership,
+    Partner,
+    PortfolioHolder,
+    Status,
+    Ward,
+)
+
+# Roles that may see a council's drafts and private plans (they can edit plan structure).
+PLAN_EDITOR_ROLES = (Membership.Role.PLAN_MANAGER, Membership.Role.COUNCIL_ADMIN)
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_council(self, council: Council) -> PlanQuerySet:
+        return self.filter(council=council)
+
+    def published(self) -> PlanQuerySet:
+        return self.filter(lifecycle__in=[Plan.Lifecycle.APPROVED, Plan.Lifecycle.ARCHIVED])
+
+    def visible_to(self, user) -> PlanQuerySet:
+        """Plans this user may read: the public sees published public plans; council members
+        also see members-only plans; plan editors see all of their council's plans."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        published_public = Q(
+            lifecycle__in=[Plan.Lifecycle.APPROVED, Plan.Lifecycle.ARCHIVED],
+            visibility=Plan.Visibility.PUBLIC,
+        )
+        if not user.is_authenticated:
+            return self.filter(published_public)
+        memberships = Membership.objects.filter(user=user)
+        member_of = memberships.values("council")
+        edits = memberships.filter(role__in=PLAN_EDITOR_ROLES).values("council")
+        published_members = Q(
+            council__in=member_of,
+            lifecycle__in=[Plan.Lifecycle.APPROVED, Plan.Lifecycle.ARCHIVED],
+            visibility=Plan.Visibility.MEMBERS,
+        )
+        return self.filter(published_public | published_members | Q(council__in=edits))
+
+
+class Plan(models.Model):
+    class Kind(models.TextChoices):
+        ACTION_PLAN = "action_plan", "Action plan"
+        STRATEGY = "strategy", "Strategy"
+        PROGRAMME = "programme", "Programme"
+        PILOT = "pilot", "Pilot"
+
+    class Lifecycle(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        APPROVED = "approved", "Approved"
+        ARCHIVED = "archived", "Archived"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        MEMBERS = "members", "Councillors and officers"
+        PRIVATE = "private", "Private (plan editors only)"
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="plans")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ACTION_PLAN)
+    summary = models.TextField(blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    lifecycle = models.CharField(
+        max_length=10, choices=Lifecycle.choices, default=Lifecycle.DRAFT
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    approved_by = models.ForeignKey(
+        Committee,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_plans",
+        verbose_name="approving committee",
+    )
+    approved_on = models.DateField("approval date", null=True, blank=True)
+    lead_department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="plans_led"
+    )
+    lead_officer_title = models.CharField(max_length=200, blank=True)
+    corporate_priorities = models.ManyToManyField(
+        CorporatePriority, blank=True, related_name="plans"
+    )
+    portfolio_holders = models.ManyToManyField(
+        PortfolioHolder, blank=True, related_name="plans"
+    )
+    workstream_label = models.CharField(
+        max_length=50,
+        default="Workstream",
+        help_text="What this plan calls its groups: Workstream, Theme, Objective, Priority.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council", "-period_start", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["council", "slug"], name="plan_slug_unique_per_council")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplans:plan-detail", args=[self.council.slug, self.slug])
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "The period cannot end before it starts."})
+        if self.approved_by_id and self.council_id and self.approved_by.council_id != self.council_id:
+            raise ValidationError({"approved_by": "Choose a committee of this plan's council."})
+
+    @property
+    def is_published(self) -> bool:
+        return self.lifecycle in (self.Lifecycle.APPROVED, self.Lifecycle.ARCHIVED)
+
+    def period_display(self) -> str:
+        if self.period_start and self.period_end:
+            return f"{self.period_start:%B %Y} to {self.period_end:%B %Y}"
+        if self.period_start:
+            return f"From {self.period_start:%B %Y}"
+        if self.period_end:
+            return f"Until {self.period_end:%B %Y}"
+        return ""
+
+
+def financial_year_label(start_year: int) -> str:
+    """2021 -> "2021/22", the way councils write a financial year."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+class BudgetLine(models.Model):
+    """Money allocated to a plan for one financial year, e.g. £300,000 for 2021/22."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="budget_lines")
+    financial_year = models.PositiveSmallIntegerField(
+        help_text="The year the financial year starts: 2021 for 2021/22."
+    )
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="The fund or budget, e.g. 'Preventing Vulnerability fund'."
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "financial_year", "source"]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year_label}: £{self.amount:,.0f}"
+
+    @property
+    def financial_year_label(self) -> str:
+        return financial_year_label(self.financial_year)
+
+
+class Workstream(models.Model):
+    """A group of actions: workstream, theme, objective or priority. Workstreams may nest one
+    level deep, so "strand > objective" and "priority > theme" plans fit."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="workstreams")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    reference = models.CharField(max_length=50, blank=True, help_text="e.g. 'Objective 1'.")
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(
+        default=0, help_text="Position in the whole plan as printed, nested workstreams included."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}" if self.reference else self.title
+
+    def clean(self) -> None:
+        if self.parent_id:
+            if self.parent.plan_id != self.plan_id:
+                raise ValidationError({"parent": "The parent must belong to the same plan."})
+            if self.parent.parent_id:
+                raise ValidationError({"parent": "Workstreams nest one level deep only."})
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_council(self, council: Council) -> ActionQuerySet:
+        return self.filter(plan__council=council)
+
+    def visible_to(self, user) -> ActionQuerySet:
+        return self.filter(plan__in=Plan.objects.visible_to(user))
+
+    def open(self) -> ActionQuerySet:
+        """Actions still to be delivered: no status yet, or a status that is not closed."""
+        return self.filter(Q(status__isnull=True) | Q(status__is_closed=False))
+
+    def overdue(self, today: datetime.date | None = None) -> ActionQuerySet:
+        """Open actions whose deadline has passed. Ongoing and undated deadlines never are."""
+        today = today or timezone.localdate()
+        return self.open().filter(deadline_date__lt=today).exclude(
+            deadline_precision__in=[Precision.ONGOING.value, Precision.NONE.value]
+        )
+
+
+class EqualityAim(models.TextChoices):
+    """The three aims of the public sector equality duty (Equality Act 2010, s149)."""
+
+    ELIMINATE = "eliminate", "Eliminate discrimination, harassment and victimisation"
+    ADVANCE = "advance", "Advance equality of opportunity"
+    FOSTER = "foster", "Foster good relations"
+
+
+class Action(models.Model):
+    class DeadlinePrecision(models.TextChoices):
+        DAY = Precision.DAY.value, "Day"
+        MONTH = Precision.MONTH.value, "Month"
+        QUARTER = Precision.QUARTER.value, "Quarter"
+        FINANCIAL_YEAR = Precision.FINANCIAL_YEAR.value, "Financial year"
+        YEAR = Precision.YEAR.value, "Year"
+        ONGOING = Precision.ONGOING.value, "Ongoing"
+        NONE = Precision.NONE.value, "No date"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    workstream = models.ForeignKey(
+        Workstream, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    reference = models.CharField(max_length=30, blank=True, help_text="As printed: '1.', '10a'.")
+    order = models.PositiveIntegerField(default=0, help_text="Position in the plan as written.")
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    outcomes = models.TextField(blank=True)
+    measures_text = models.TextField(
+        "measures (as written)", blank=True, help_text="The plan's Measures/KPI column, one per line."
+    )
+    lead_departments = models.ManyToManyField(
+        Department, through="ActionLead", blank=True, related_name="actions_led"
+    )
+    lead_officer_title = models.CharField(
+        max_length=300, blank=True, help_text="Job title of the lead officer, e.g. 'Strategy manager'."
+    )
+    lead_officer_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Shown publicly only if the council allows officer names.",
+    )
+    partners = models.ManyToManyField(Partner, blank=True, related_name="actions")
+    partners_note = models.TextField(
+        "partners (as written)", blank=True, help_text="Possible partners and links, as written."
+    )
+    wards = models.ManyToManyField(Ward, blank=True, related_name="actions")
+    priority = models.CharField(
+        max_length=300, blank=True, help_text="The priority this serves, e.g. 'Maximising income'."
+    )
+    serves_eliminate_discrimination = models.BooleanField(
+        EqualityAim.ELIMINATE.label, default=False
+    )
+    serves_advance_equality = models.BooleanField(EqualityAim.ADVANCE.label, default=False)
+    serves_foster_relations = models.BooleanField(EqualityAim.FOSTER.label, default=False)
+    deadline_text = models.CharField(
+        "deadline (as written)", max_length=500, blank=True, help_text="e.g. 'Q4 2013/14', 'Ongoing'."
+    )
+    deadline_date = models.DateField(
+        null=True, blank=True, help_text="End of the deadline's period, for sorting and overdue."
+    )
+    deadline_precision = models.CharField(
+        max_length=20, choices=DeadlinePrecision.choices, default=DeadlinePrecision.NONE
+    )
+    status = models.ForeignKey(
+        Status, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    status_commentary = models.TextField(blank=True)
+    percent_complete = models.PositiveSmallIntegerField(
+        "% complete", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    last_updated = models.DateTimeField(
+        null=True, blank=True, help_text="When progress was last reported."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        indexes = [
+            models.Index(fields=["plan", "order"]),
+            models.Index(fields=["deadline_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "actionplans:action-detail", args=[self.plan.council.slug, self.plan.slug, self.pk]
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if self.workstream_id and self.workstream.plan_id != self.plan_id:
+            errors["workstream"] = "Choose a workstream of this action's plan."
+        if self.status_id and self.status.council_id != self.plan.council_id:
+            errors["status"] = "Choose a status from this council's vocabulary."
+        if errors:
+            raise ValidationError(errors)
+
+    def set_deadline(self, value: str | datetime.date | None) -> ParsedDeadline:
+        """Store a deadline as written, with the date and precision read from it."""
+        parsed = parse_deadline(value, fy_start_month=self.plan.council.financial_year_start_month)
+        self.deadline_text = parsed.text
+        self.deadline_date = parsed.date
+        self.deadline_precision = parsed.precision
+        return parsed
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.status is not None and self.status.is_closed:
+            return False
+        if self.deadline_precision in (Precision.ONGOING.value, Precision.NONE.value):
+            return False
+        return self.deadline_date is not None and self.deadline_date < today
+
+    def equality_aims(self) -> list[str]:
+        flags = [
+            (self.serves_eliminate_discrimination, EqualityAim.ELIMINATE),
+            (self.serves_advance_equality, EqualityAim.ADVANCE),
+            (self.serves_foster_relations, EqualityAim.FOSTER),
+        ]
+        return [aim.label for served, aim in flags if served]
+
+    def lead_display(self) -> str:
+        return ", ".join(d.name for d in self.ordered_leads())
+
+    def ordered_leads(self) -> list[Department]:
+        # Leads keep the order the plan names them in: the first is usually the main lead.
+        return [link.department for link in self.lead_links.all()]
+
+
+class ActionLead(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="lead_links")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="lead_links")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "department"], name="action_lead_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} leads {self.action}"
+
+
+class Measure(models.Model):
+    class Direction(models.TextChoices):
+        UP = "up", "Higher is better"
+        DOWN = "down", "Lower is better"
+        NONE = "none", "No direction (monitoring only)"
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(max_length=500)
+    unit = models.CharField(max_length=50, blank=True, help_text="e.g. '%', 'people', '£'.")
+    baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    target = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.NONE)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_reading(self) -> MeasureReading | None:
+        readings = list(self.readings.all())
+        return readings[-1] if readings else None
+
+
+class MeasureReading(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="readings")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measure", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "date"], name="one_reading_per_measure_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.value} on {self.date:%d/%m/%Y}"
+
+
+def quarter_bounds(day: datetime.date, fy_start_month: int = 4) -> tuple[int, int, datetime.date, datetime.date]:
+    """The financial quarter containing `day`: (financial year start year, quarter 1-4, first day,
+    last day). With an April start, Q1 is April to June."""
+    months_in = (day.month - fy_start_month) % 12
+    fy_start_year = day.year if day.month >= fy_start_month else day.year - 1
+    quarter = months_in // 3 + 1
+    first_month_index = fy_start_month - 1 + (quarter - 1) * 3
+    start = datetime.date(fy_start_year + first_month_index // 12, first_month_index % 12 + 1, 1)
+    next_index = first_month_index + 3
+    next_start = datetime.date(fy_start_year + next_index // 12, next_index % 12 + 1, 1)
+    return fy_start_year, quarter, start, next_start - datetime.timedelta(days=1)
+
+
+class ReportingPeriod(models.Model):
+    """A council's reporting quarter, e.g. "Q2 2015/16" (July to September 2015)."""
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="reporting_periods"
+    )
+    financial_year = models.PositiveSmallIntegerField(help_text="2015 for 2015/16.")
+    quarter = models.PositiveSmallIntegerField(validators=[MaxValueValidator(4)])
+    start = models.DateField()
+    end = models.DateField()
+    updates_due = models.DateField(
+        null=True, blank=True, help_text="When officers' updates for this quarter are due."
+    )
+
+    class Meta:
+        ordering = ["council", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "financial_year", "quarter"], name="one_period_per_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.quarter} {financial_year_label(self.financial_year)}"
+
+
+class ProgressUpdate(models.Model):
+    """What an officer reported about an action: the record behind every status on a dashboard."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="updates"
+    )
+    reported_on = models.DateField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
+    )
+    author_title = models.CharField(
+        max_length=200, blank=True, help_text="The author's job title when they reported."
+    )
+    status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="updates")
+    percent_complete = models.PositiveSmallIntegerField(
+        "% complete", null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    commentary = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "-reported_on", "-created_at"]
+        indexes = [models.Index(fields=["action", "-reported_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} – {self.status} ({self.reported_on:%d/%m/%Y})"
+
+
+
+@dataclass
+class OutlineNode:
+    """A workstream with its actions and sub-workstreams, in plan order."""
+
+    workstream: Workstream | None
+    actions: list[Action]
+    children: list[OutlineNode]
+
+    def action_count(self) -> int:
+        return len(self.actions) + sum(child.action_count() for child in self.children)
+
+
+def plan_outline(plan: Plan, actions: list[Action]) -> list[OutlineNode]:
+    """Group a plan's actions under its workstreams (two levels at most), keeping plan order.
+    Actions outside any workstream come last, under a node with no workstream."""
+    nodes = {ws.pk: OutlineNode(ws, [], []) for ws in plan.workstreams.all()}
+    roots: list[OutlineNode] = []
+    for node in nodes.values():
+        parent_id = node.workstream.parent_id
+        (nodes[parent_id].children if parent_id in nodes else roots).append(node)
+    loose: list[Action] = []
+    for action in actions:
+        node = nodes.get(action.workstream_id)
+        (node.actions if node else loose).append(action)
+    if loose:
+        roots.append(OutlineNode(None, loose, []))
+    return roots

@@ -1,0 +1,34 @@
+"""How statuses, percentages and deadlines look, in one place for pages and appendices."""
+
+from django import template
+
+from councils.models import Rag
+
+register = template.Library()
+
+TAG_CLASSES = {
+    Rag.RED: "govuk-tag--red",
+    Rag.AMBER: "govuk-tag--orange",
+    Rag.GREEN: "govuk-tag--green",
+    Rag.BLUE: "govuk-tag--blue",
+    Rag.GREY: "govuk-tag--grey",
+}
+
+
+@register.inclusion_tag("actionplans/partials/status_tag.html")
+def status_tag(status):
+    """The status word in its RAG colour; the word is always shown, colour is never alone."""
+    return {
+        "status": status,
+        "tag_class": TAG_CLASSES.get(status.rag, "govuk-tag--grey") if status else "govuk-tag--grey",
+    }
+
+
+@register.inclusion_tag("actionplans/partials/percent.html")
+def percent_complete(value):
+    return {"value": value}
+
+
+@register.inclusion_tag("actionplans/partials/deadline.html")
+def deadline(action):
+    return {"action": action}

@@ -1,0 +1,315 @@
+"""Councils and everything a council configures: its structure, its people's roles and its
+status vocabulary. Nothing here knows about plans."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class User(AbstractUser):
+    """A person who signs in. Officers are shown by job title unless their council allows names."""
+
+    job_title = models.CharField(max_length=200, blank=True)
+
+    def display_name(self) -> str:
+        return self.job_title or self.get_full_name() or self.username
+
+
+class Council(models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", "District council"
+        CITY = "city", "City council"
+        BOROUGH = "borough", "Borough council"
+        COUNTY = "county", "County council"
+        UNITARY = "unitary", "Unitary authority"
+        METROPOLITAN = "metropolitan", "Metropolitan borough council"
+        LONDON_BOROUGH = "london_borough", "London borough council"
+        COMBINED = "combined", "Combined authority"
+        TOWN_PARISH = "town_parish", "Town or parish council"
+        OTHER = "other", "Other public body"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
+    financial_year_start_month = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Month the financial year starts (4 = April, as for English councils).",
+    )
+    show_officer_names = models.BooleanField(
+        default=False,
+        help_text="Officer names are personal data: leave off to show job titles only.",
+    )
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplans:council-detail", args=[self.slug])
+
+
+class CouncilScopedQuerySet(models.QuerySet):
+    def for_council(self, council: Council) -> CouncilScopedQuerySet:
+        return self.filter(council=council)
+
+
+class Department(models.Model):
+    """A department, directorate, service or team that can lead actions."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="departments")
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The directorate this service sits in, if any.",
+    )
+
+    objects = CouncilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "council", Lower("name"), name="department_name_unique_per_council"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ward(models.Model):
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="wards")
+    name = models.CharField(max_length=200)
+    code = models.CharField(
+        max_length=9, blank=True, help_text="ONS/GSS ward code, e.g. E05005795."
+    )
+
+    objects = CouncilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("council", Lower("name"), name="ward_name_unique_per_council")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Partner(models.Model):
+    """An organisation outside the council that works on actions: NHS, voluntary sector, firms."""
+
+    class Sector(models.TextChoices):
+        PUBLIC = "public", "Public sector"
+        HEALTH = "health", "Health and care"
+        VOLUNTARY = "voluntary", "Voluntary and community sector"
+        BUSINESS = "business", "Business"
+        EDUCATION = "education", "Education"
+        OTHER = "other", "Other"
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    website = models.URLField(blank=True)
+
+    objects = CouncilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "council", Lower("name"), name="partner_name_unique_per_council"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Committee(models.Model):
+    class Kind(models.TextChoices):
+        CABINET = "cabinet", "Cabinet or executive"
+        COUNCIL = "council", "Full council"
+        SCRUTINY = "scrutiny", "Scrutiny committee or panel"
+        BOARD = "board", "Board or partnership"
+        REGULATORY = "regulatory", "Regulatory committee"
+        OTHER = "other", "Other"
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="committees")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    objects = CouncilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "council", Lower("name"), name="committee_name_unique_per_council"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PortfolioHolder(models.Model):
+    """A cabinet member's role. The councillor's name is optional: the role is what lasts."""
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="portfolio_holders"
+    )
+    title = models.CharField(
+        max_length=200, help_text="The role, e.g. 'Cabinet member for fairness and equality'."
+    )
+    portfolio = models.CharField(max_length=200, help_text="e.g. 'Fairness and equality'.")
+    councillor_name = models.CharField(max_length=200, blank=True)
+
+    objects = CouncilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["portfolio"]
+        constraints = [
+            models.UniqueConstraint(
+                "council", Lower("title"), name="portfolio_title_unique_per_council"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CorporatePriority(models.Model):
+    """A priority of the council's corporate plan, such as "A fair city"."""
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, related_name="corporate_priorities"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = CouncilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+        verbose_name_plural = "corporate priorities"
+        constraints = [
+            models.UniqueConstraint(
+                "council", Lower("title"), name="priority_title_unique_per_council"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Rag(models.TextChoices):
+    """The colour a status word maps to. Blue means complete; grey means not started or closed."""
+
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+    BLUE = "blue", "Blue"
+    GREY = "grey", "Grey"
+
+
+class StatusQuerySet(CouncilScopedQuerySet):
+    def complete(self) -> StatusQuerySet:
+        return self.filter(is_complete=True)
+
+
+class Status(models.Model):
+    """One word of a council's status vocabulary ("On target", "Behind schedule", "G")."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="statuses")
+    label = models.CharField(max_length=100)
+    rag = models.CharField("RAG colour", max_length=10, choices=Rag.choices)
+    is_started = models.BooleanField(
+        default=True, help_text="Work has begun (false for 'Yet to start', 'Not started')."
+    )
+    is_complete = models.BooleanField(default=False, help_text="The action is done.")
+    is_closed = models.BooleanField(
+        default=False,
+        help_text="No further work: complete, or dropped/withdrawn. Closed actions are never overdue.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    default_percent = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text="Suggested % complete when this status is chosen, e.g. 100 for Complete.",
+    )
+    description = models.CharField(max_length=300, blank=True)
+
+    objects = StatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "label"]
+        verbose_name_plural = "statuses"
+        constraints = [
+            models.UniqueConstraint(
+                "council", Lower("label"), name="status_label_unique_per_council"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args, **kwargs) -> None:
+        # Complete always implies closed and started, so queries need check one flag only.
+        if self.is_complete:
+            self.is_closed = True
+            self.is_started = True
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A user's role in one council. A person may hold roles in several councils."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Councillor (member)"
+        OFFICER = "officer", "Officer"
+        PLAN_MANAGER = "plan_manager", "Plan manager"
+        DEMOCRATIC_SERVICES = "democratic_services", "Democratic services"
+        COUNCIL_ADMIN = "council_admin", "Council administrator"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="For officers: the department whose actions they update.",
+    )
+
+    objects = CouncilScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "council", "role"], name="membership_unique_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.council}"
