@@ -16,8 +16,11 @@ run: install
 	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
+# The browser tests run in a process of their own: Django's live server empties the test
+# database after each of them, and the rest of the suite reads the demo data.
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m browser
 
 test-fast: install
 	$(BIN)/pytest -m "not browser"

@@ -84,9 +84,7 @@ class Plan(models.Model):
     summary = models.TextField(blank=True)
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
-    lifecycle = models.CharField(
-        max_length=10, choices=Lifecycle.choices, default=Lifecycle.DRAFT
-    )
+    lifecycle = models.CharField(max_length=10, choices=Lifecycle.choices, default=Lifecycle.DRAFT)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
     )
@@ -106,9 +104,7 @@ class Plan(models.Model):
     corporate_priorities = models.ManyToManyField(
         CorporatePriority, blank=True, related_name="plans"
     )
-    portfolio_holders = models.ManyToManyField(
-        PortfolioHolder, blank=True, related_name="plans"
-    )
+    portfolio_holders = models.ManyToManyField(PortfolioHolder, blank=True, related_name="plans")
     workstream_label = models.CharField(
         max_length=50,
         default="Workstream",
@@ -135,7 +131,11 @@ class Plan(models.Model):
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": "The period cannot end before it starts."})
-        if self.approved_by_id and self.council_id and self.approved_by.council_id != self.council_id:
+        if (
+            self.approved_by_id
+            and self.council_id
+            and self.approved_by.council_id != self.council_id
+        ):
             raise ValidationError({"approved_by": "Choose a committee of this plan's council."})
 
     @property
@@ -166,7 +166,9 @@ class BudgetLine(models.Model):
     )
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     source = models.CharField(
-        max_length=200, blank=True, help_text="The fund or budget, e.g. 'Preventing Vulnerability fund'."
+        max_length=200,
+        blank=True,
+        help_text="The fund or budget, e.g. 'Preventing Vulnerability fund'.",
     )
     note = models.CharField(max_length=300, blank=True)
 
@@ -226,8 +228,10 @@ class ActionQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None) -> ActionQuerySet:
         """Open actions whose deadline has passed. Ongoing and undated deadlines never are."""
         today = today or timezone.localdate()
-        return self.open().filter(deadline_date__lt=today).exclude(
-            deadline_precision__in=[Precision.ONGOING.value, Precision.NONE.value]
+        return (
+            self.open()
+            .filter(deadline_date__lt=today)
+            .exclude(deadline_precision__in=[Precision.ONGOING.value, Precision.NONE.value])
         )
 
 
@@ -259,13 +263,17 @@ class Action(models.Model):
     description = models.TextField(blank=True)
     outcomes = models.TextField(blank=True)
     measures_text = models.TextField(
-        "measures (as written)", blank=True, help_text="The plan's Measures/KPI column, one per line."
+        "measures (as written)",
+        blank=True,
+        help_text="The plan's Measures/KPI column, one per line.",
     )
     lead_departments = models.ManyToManyField(
         Department, through="ActionLead", blank=True, related_name="actions_led"
     )
     lead_officer_title = models.CharField(
-        max_length=300, blank=True, help_text="Job title of the lead officer, e.g. 'Strategy manager'."
+        max_length=300,
+        blank=True,
+        help_text="Job title of the lead officer, e.g. 'Strategy manager'.",
     )
     lead_officer_name = models.CharField(
         max_length=200,
@@ -286,7 +294,10 @@ class Action(models.Model):
     serves_advance_equality = models.BooleanField(EqualityAim.ADVANCE.label, default=False)
     serves_foster_relations = models.BooleanField(EqualityAim.FOSTER.label, default=False)
     deadline_text = models.CharField(
-        "deadline (as written)", max_length=500, blank=True, help_text="e.g. 'Q4 2013/14', 'Ongoing'."
+        "deadline (as written)",
+        max_length=500,
+        blank=True,
+        help_text="e.g. 'Q4 2013/14', 'Ongoing'.",
     )
     deadline_date = models.DateField(
         null=True, blank=True, help_text="End of the deadline's period, for sorting and overdue."
@@ -301,8 +312,8 @@ class Action(models.Model):
     percent_complete = models.PositiveSmallIntegerField(
         "% complete", null=True, blank=True, validators=[MaxValueValidator(100)]
     )
-    last_updated = models.DateTimeField(
-        null=True, blank=True, help_text="When progress was last reported."
+    last_updated = models.DateField(
+        null=True, blank=True, help_text="The date of the latest progress report."
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -429,7 +440,9 @@ class MeasureReading(models.Model):
         return f"{self.measure}: {self.value} on {self.date:%d/%m/%Y}"
 
 
-def quarter_bounds(day: datetime.date, fy_start_month: int = 4) -> tuple[int, int, datetime.date, datetime.date]:
+def quarter_bounds(
+    day: datetime.date, fy_start_month: int = 4
+) -> tuple[int, int, datetime.date, datetime.date]:
     """The financial quarter containing `day`: (financial year start year, quarter 1-4, first day,
     last day). With an April start, Q1 is April to June."""
     months_in = (day.month - fy_start_month) % 12
@@ -445,9 +458,7 @@ def quarter_bounds(day: datetime.date, fy_start_month: int = 4) -> tuple[int, in
 class ReportingPeriod(models.Model):
     """A council's reporting quarter, e.g. "Q2 2015/16" (July to September 2015)."""
 
-    council = models.ForeignKey(
-        Council, on_delete=models.CASCADE, related_name="reporting_periods"
-    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="reporting_periods")
     financial_year = models.PositiveSmallIntegerField(help_text="2015 for 2015/16.")
     quarter = models.PositiveSmallIntegerField(validators=[MaxValueValidator(4)])
     start = models.DateField()
@@ -476,9 +487,7 @@ class ProgressUpdate(models.Model):
     """What an officer reported about an action: the record behind every status on a dashboard."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    period = models.ForeignKey(
-        ReportingPeriod, on_delete=models.PROTECT, related_name="updates"
-    )
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
     reported_on = models.DateField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -503,7 +512,6 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} – {self.status} ({self.reported_on:%d/%m/%Y})"
-
 
 
 @dataclass

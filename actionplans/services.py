@@ -65,7 +65,7 @@ def record_update(
         action.status = status
         action.status_commentary = commentary
         action.percent_complete = percent_complete
-        action.last_updated = update.created_at
+        action.last_updated = reported_on
         if by is not None:
             action._history_user = by
         action.save(

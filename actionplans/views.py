@@ -28,9 +28,7 @@ def council_detail(request, council_slug: str):
         .select_related("approved_by")
         .annotate(action_count=Count("actions"))
     )
-    return render(
-        request, "actionplans/council_detail.html", {"council": council, "plans": plans}
-    )
+    return render(request, "actionplans/council_detail.html", {"council": council, "plans": plans})
 
 
 def _visible_plan(request, council_slug: str, plan_slug: str) -> Plan:
@@ -56,6 +54,7 @@ def plan_detail(request, council_slug: str, plan_slug: str):
         "plan": plan,
         "outline": plan_outline(plan, actions),
         "action_count": len(actions),
+        "has_references": any(action.reference for action in actions),
         "budget_lines": plan.budget_lines.all(),
         "corporate_priorities": plan.corporate_priorities.all(),
         "portfolio_holders": plan.portfolio_holders.all(),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from councils.models import (
     Committee,
@@ -13,6 +14,9 @@ from councils.models import (
     User,
     Ward,
 )
+
+# Council websites are https; Django 6 assumes so too, and 5.2 warns until told.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,10 +54,12 @@ class CouncilAdmin(admin.ModelAdmin):
     list_filter = ["kind", "show_officer_names"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = HTTPS_URLS
     inlines = [StatusInline, CorporatePriorityInline]
 
 
 class CouncilScopedAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_filter = ["council"]
     autocomplete_fields = ["council"]
     list_select_related = ["council"]

@@ -169,9 +169,7 @@ class Committee(models.Model):
 class PortfolioHolder(models.Model):
     """A cabinet member's role. The councillor's name is optional: the role is what lasts."""
 
-    council = models.ForeignKey(
-        Council, on_delete=models.CASCADE, related_name="portfolio_holders"
-    )
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="portfolio_holders")
     title = models.CharField(
         max_length=200, help_text="The role, e.g. 'Cabinet member for fairness and equality'."
     )
@@ -244,7 +242,7 @@ class Status(models.Model):
     is_complete = models.BooleanField(default=False, help_text="The action is done.")
     is_closed = models.BooleanField(
         default=False,
-        help_text="No further work: complete, or dropped/withdrawn. Closed actions are never overdue.",
+        help_text="No further work: complete, dropped or withdrawn. Never overdue.",
     )
     order = models.PositiveSmallIntegerField(default=0)
     default_percent = models.PositiveSmallIntegerField(

@@ -4,10 +4,16 @@ councils of their own, so permission tests never depend on demo wording."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from actionplans.models import Action, Plan, Workstream
 from councils.models import Council, Department, Membership, Status, User
+
+
+def pytest_configure(config):
+    # A fast hasher for the whole run, set before the demo users get their passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session")
@@ -15,11 +21,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The demo data is what a new user sees after `make run`; every page test reads it.
     with django_db_blocker.unblock():
         call_command("seed_demo", quiet_users=True)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _council(name: str, slug: str) -> Council:
@@ -116,7 +117,9 @@ def plans_a(council_a) -> dict[str, Plan]:
 def action_a(plans_a, council_a) -> Action:
     plan = plans_a["public"]
     workstream = Workstream.objects.create(plan=plan, title="Jobs and skills", order=1)
-    action = Action(plan=plan, workstream=workstream, reference="1.", title="Run a jobs fair", order=1)
+    action = Action(
+        plan=plan, workstream=workstream, reference="1.", title="Run a jobs fair", order=1
+    )
     action.set_deadline("Q4 2015/16")
     action.save()
     dept = Department.objects.create(council=council_a, name="Economic Development")

@@ -1,6 +1,9 @@
 """How statuses, percentages and deadlines look, in one place for pages and appendices."""
 
+from decimal import Decimal
+
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 
 from councils.models import Rag
 
@@ -20,7 +23,9 @@ def status_tag(status):
     """The status word in its RAG colour; the word is always shown, colour is never alone."""
     return {
         "status": status,
-        "tag_class": TAG_CLASSES.get(status.rag, "govuk-tag--grey") if status else "govuk-tag--grey",
+        "tag_class": TAG_CLASSES.get(status.rag, "govuk-tag--grey")
+        if status
+        else "govuk-tag--grey",
     }
 
 
@@ -32,3 +37,14 @@ def percent_complete(value):
 @register.inclusion_tag("actionplans/partials/deadline.html")
 def deadline(action):
     return {"action": action}
+
+
+@register.filter
+def number(value) -> str:
+    """41.50 -> "41.5", 1240.00 -> "1,240": figures as a report would print them."""
+    if value is None or value == "":
+        return ""
+    normalised = Decimal(value).normalize()
+    if normalised == normalised.to_integral():
+        normalised = normalised.quantize(Decimal(1))
+    return intcomma(f"{normalised:f}")

@@ -19,7 +19,11 @@ def norwich_actions():
 
 
 def test_councils_and_plans_exist():
-    assert set(Council.objects.values_list("slug", flat=True)) >= {"norwich", "warwickshire", "example-city"}
+    assert set(Council.objects.values_list("slug", flat=True)) >= {
+        "norwich",
+        "warwickshire",
+        "example-city",
+    }
     plan = Plan.objects.get(slug=NORWICH_PLAN)
     assert plan.title == "Reducing Inequalities Action Plan 2015-16"
     assert plan.approved_by.name == "Cabinet"
@@ -40,17 +44,29 @@ def test_norwich_plan_has_17_actions_in_5_workstreams_as_written():
     assert [w.actions.count() for w in workstreams] == [4, 3, 4, 5, 1]
     titles = list(norwich_actions().values_list("title", flat=True))
     assert len(titles) == 17
-    assert titles[0] == "Ensure a smooth transition to Universal Credit which minimises negative impacts on residents"
-    assert titles[-1] == "Officer inequalities group to offer advice, support and co-ordinate activity"
+    assert titles[0] == (
+        "Ensure a smooth transition to Universal Credit which minimises negative impacts on"
+        " residents"
+    )
+    assert (
+        titles[-1] == "Officer inequalities group to offer advice, support and co-ordinate activity"
+    )
 
 
 @pytest.mark.parametrize(
     ("title_start", "status", "commentary"),
     [
         ("Ensure a smooth transition", "On target", ""),
-        ("Maximise opportunities for residents to access local jobs", "Ongoing",
-         "Jobs Fair delivered and local activity trialled in Lakenham"),
-        ("Promote innovative use of assets", "Yet to start", "but links to e.g. community assets work"),
+        (
+            "Maximise opportunities for residents to access local jobs",
+            "Ongoing",
+            "Jobs Fair delivered and local activity trialled in Lakenham",
+        ),
+        (
+            "Promote innovative use of assets",
+            "Yet to start",
+            "but links to e.g. community assets work",
+        ),
         ("Promote food growing", "Due to start", ""),
         ("Investigate Community shop", "Ongoing", "Initial proposals complete"),
     ],
@@ -64,7 +80,10 @@ def test_status_cells_split_into_word_and_commentary(title_start, status, commen
 def test_leads_are_split_into_departments_in_order():
     action = norwich_actions().get(title__startswith="Provide coordinated advice")
     assert [d.name for d in action.ordered_leads()] == [
-        "Local Neighbourhood Services", "Strategy", "Housing", "Strategic Housing",
+        "Local Neighbourhood Services",
+        "Strategy",
+        "Housing",
+        "Strategic Housing",
     ]
     support = norwich_actions().get(title__startswith="Support young people")
     assert support.lead_display() == "City Development, HR, Procurement"
@@ -81,7 +100,11 @@ def test_leads_are_split_into_departments_in_order():
 )
 def test_norwich_deadlines_keep_words_date_and_precision(title_start, text, date, precision):
     action = norwich_actions().get(title__startswith=title_start)
-    assert (action.deadline_text, action.deadline_date, action.deadline_precision) == (text, date, precision)
+    assert (action.deadline_text, action.deadline_date, action.deadline_precision) == (
+        text,
+        date,
+        precision,
+    )
 
 
 def test_every_norwich_status_came_through_a_progress_update():
@@ -98,19 +121,29 @@ def test_lakenham_pilot_has_ward_priority_and_partners():
     gp = actions.get(title="GP referrals to debt advice")
     assert gp.priority == "Maximising income"
     assert [w.name for w in gp.wards.all()] == ["Lakenham"]
-    assert {p.name for p in gp.partners.all()} == {"GP surgeries", "Children's Centre", "Healthy Norwich"}
-    assert gp.partners_note.startswith("GP surgeries, Children's Centre, fuel poverty referral route")
+    assert {p.name for p in gp.partners.all()} == {
+        "GP surgeries",
+        "Children's Centre",
+        "Healthy Norwich",
+    }
+    assert gp.partners_note.startswith(
+        "GP surgeries, Children's Centre, fuel poverty referral route"
+    )
     assert all(a.wards.filter(name="Lakenham").exists() for a in actions)
 
 
 def test_equalities_plan_has_7_objectives_18_actions_and_duty_aims():
     plan = Plan.objects.get(slug="equalities-action-plan-2013-2016")
     objectives = Workstream.objects.filter(plan=plan, parent__isnull=False)
-    assert list(objectives.values_list("reference", flat=True)) == [f"Objective {n}" for n in range(1, 8)]
+    assert list(objectives.values_list("reference", flat=True)) == [
+        f"Objective {n}" for n in range(1, 8)
+    ]
     actions = plan.actions.all()
     assert [a.reference for a in actions] == [f"{n}." for n in range(1, 19)]
     by_ref = {a.reference: a for a in actions}
-    assert by_ref["1."].equality_aims() == ["Eliminate discrimination, harassment and victimisation"]
+    assert by_ref["1."].equality_aims() == [
+        "Eliminate discrimination, harassment and victimisation"
+    ]
     assert by_ref["7."].equality_aims() == ["Foster good relations"]
     assert by_ref["13."].serves_advance_equality and by_ref["13."].serves_foster_relations
     assert by_ref["8."].equality_aims() == []
@@ -140,7 +173,10 @@ def test_county_strategy_has_three_priorities_and_budget():
 
 
 def test_history_and_readings_exist_for_pages_to_show():
-    assert ProgressUpdate.objects.filter(action__plan__slug="equalities-action-plan-2013-2016").count() >= 5
+    assert (
+        ProgressUpdate.objects.filter(action__plan__slug="equalities-action-plan-2013-2016").count()
+        >= 5
+    )
     assert MeasureReading.objects.count() >= 5
 
 
@@ -153,7 +189,17 @@ def test_demo_users_have_job_titles_and_a_role_each():
 
 
 def test_seed_demo_is_idempotent(capsys):
-    models = [Council, Department, Status, Plan, Workstream, Action, ProgressUpdate, MeasureReading, User]
+    models = [
+        Council,
+        Department,
+        Status,
+        Plan,
+        Workstream,
+        Action,
+        ProgressUpdate,
+        MeasureReading,
+        User,
+    ]
     before = {m.__name__: m.objects.count() for m in models}
     history_before = Action.history.count()
     call_command("seed_demo", quiet_users=True)

@@ -291,9 +291,11 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
+        usernames = ["admin"]
         for path in sorted(DEMO_DIR.glob("*.json")):
-            data = json.loads(path.read_text(encoding="utf-8"))
-            council = Loader(data).load()
+            loader = Loader(json.loads(path.read_text(encoding="utf-8")))
+            council = loader.load()
+            usernames += loader.users
             plans = council.plans.count()
             actions = Action.objects.filter(plan__council=council).count()
             self.stdout.write(f"{council.name}: {plans} plans, {actions} actions")
@@ -306,17 +308,17 @@ class Command(BaseCommand):
         admin.save(update_fields=["password"])
 
         if not options["quiet_users"]:
-            self._print_users()
+            self._print_users(usernames)
 
-    def _print_users(self) -> None:
+    def _print_users(self, usernames: list[str]) -> None:
         self.stdout.write("")
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
         self.stdout.write(f"  {'admin':<30} superuser: all councils, and the admin pages")
-        memberships = Membership.objects.select_related("user", "council").filter(
-            user__username__in=[u["username"] for f in DEMO_DIR.glob("*.json")
-                                for u in json.loads(f.read_text(encoding="utf-8"))["users"]]
-        ).order_by("council__name", "role")
+        memberships = (
+            Membership.objects.filter(user__username__in=usernames)
+            .select_related("user", "council")
+            .order_by("council__name", "role")
+        )
         for m in memberships:
-            self.stdout.write(
-                f"  {m.user.username:<30} {m.get_role_display()} at {m.council.name} ({m.user.job_title})"
-            )
+            role = f"{m.get_role_display()} at {m.council.name}"
+            self.stdout.write(f"  {m.user.username:<30} {role} ({m.user.job_title})")
