@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -12,6 +13,7 @@ from actionplans.models import (
     ReportingPeriod,
     Workstream,
 )
+from actionplans.services import record_update
 
 
 class BudgetLineInline(admin.TabularInline):
@@ -102,7 +104,15 @@ class ActionAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "reference", "description", "outcomes", "status_commentary"]
     autocomplete_fields = ["plan", "workstream", "status", "partners", "wards"]
     list_select_related = ["plan", "workstream", "status"]
-    readonly_fields = ["deadline_date", "deadline_precision", "last_updated"]
+    # Current status fields change only by recording a progress update, so history is kept.
+    readonly_fields = [
+        "status",
+        "status_commentary",
+        "percent_complete",
+        "last_updated",
+        "deadline_date",
+        "deadline_precision",
+    ]
     inlines = [ActionLeadInline, MeasureInline, ProgressUpdateInline]
 
     def save_model(self, request, obj, form, change) -> None:
@@ -144,11 +154,56 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     ordering = ["council", "-start"]
 
 
+class ProgressUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["action", "reported_on", "status", "percent_complete", "commentary"]
+
+    def clean(self):
+        cleaned = super().clean()
+        action, status = cleaned.get("action"), cleaned.get("status")
+        if action and status and status.council_id != action.plan.council_id:
+            self.add_error("status", f"Choose a status used by {action.plan.council}.")
+        return cleaned
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(admin.ModelAdmin):
+    """Adding an update here records it like any other (the action's status follows);
+    updates already recorded are history and cannot be edited."""
+
+    form = ProgressUpdateForm
     list_display = ["action", "period", "reported_on", "status", "percent_complete", "author_title"]
     list_filter = ["action__plan__council", "status__rag", "period"]
     search_fields = ["action__title", "commentary", "author_title"]
-    autocomplete_fields = ["action", "author", "status", "period"]
+    autocomplete_fields = ["action", "status"]
     list_select_related = ["action", "period", "status"]
     date_hierarchy = "reported_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            "action",
+            "period",
+            "reported_on",
+            "author_title",
+            "status",
+            "percent_complete",
+            "commentary",
+        ]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Viewing is allowed; the change form shows every field read-only.
+        return obj is None and super().has_change_permission(request)
+
+    def save_model(self, request, obj, form, change) -> None:
+        update = record_update(
+            form.cleaned_data["action"],
+            by=request.user,
+            status=form.cleaned_data["status"],
+            percent_complete=form.cleaned_data["percent_complete"],
+            commentary=form.cleaned_data["commentary"],
+            reported_on=form.cleaned_data["reported_on"],
+        )
+        obj.pk = update.pk

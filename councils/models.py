@@ -62,11 +62,31 @@ class CouncilScopedQuerySet(models.QuerySet):
         return self.filter(council=council)
 
 
-class Department(models.Model):
+class CouncilList(models.Model):
+    """One entry of a list a council keeps (departments, wards, partners, committees): named
+    uniquely within its council, whatever the capitalisation."""
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="%(class)ss")
+    name = models.CharField(max_length=200)
+
+    objects = CouncilScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "council", Lower("name"), name="%(class)s_name_unique_per_council"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(CouncilList):
     """A department, directorate, service or team that can lead actions."""
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="departments")
-    name = models.CharField(max_length=200)
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -76,40 +96,14 @@ class Department(models.Model):
         help_text="The directorate this service sits in, if any.",
     )
 
-    objects = CouncilScopedQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                "council", Lower("name"), name="department_name_unique_per_council"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Ward(models.Model):
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="wards")
-    name = models.CharField(max_length=200)
+class Ward(CouncilList):
     code = models.CharField(
         max_length=9, blank=True, help_text="ONS/GSS ward code, e.g. E05005795."
     )
 
-    objects = CouncilScopedQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint("council", Lower("name"), name="ward_name_unique_per_council")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Partner(models.Model):
+class Partner(CouncilList):
     """An organisation outside the council that works on actions: NHS, voluntary sector, firms."""
 
     class Sector(models.TextChoices):
@@ -120,26 +114,11 @@ class Partner(models.Model):
         EDUCATION = "education", "Education"
         OTHER = "other", "Other"
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="partners")
-    name = models.CharField(max_length=200)
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
     website = models.URLField(blank=True)
 
-    objects = CouncilScopedQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                "council", Lower("name"), name="partner_name_unique_per_council"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Committee(models.Model):
+class Committee(CouncilList):
     class Kind(models.TextChoices):
         CABINET = "cabinet", "Cabinet or executive"
         COUNCIL = "council", "Full council"
@@ -148,22 +127,7 @@ class Committee(models.Model):
         REGULATORY = "regulatory", "Regulatory committee"
         OTHER = "other", "Other"
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="committees")
-    name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-
-    objects = CouncilScopedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                "council", Lower("name"), name="committee_name_unique_per_council"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class PortfolioHolder(models.Model):
