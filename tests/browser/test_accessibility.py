@@ -54,6 +54,14 @@ def test_every_page_meets_wcag_22_aa(live_server, page):
     if violations := axe_violations(page):
         failures["/accounts/login/ (with errors)"] = violations
 
+    # Phones: the service navigation collapses into a menu and wide tables scroll.
+    page.set_viewport_size({"width": 375, "height": 800})
+    for path in public_pages[3:7]:
+        page.goto(base + path)
+        if violations := axe_violations(page):
+            failures[path + " (375px wide)"] = violations
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     sign_in(page, base, "city-councillor")
     for path in member_pages:
         page.goto(base + path)
