@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -58,6 +58,25 @@ class PlanQuerySet(models.QuerySet):
             visibility=Plan.Visibility.MEMBERS,
         )
         return self.filter(published_public | published_members | Q(council__in=edits))
+
+    def with_progress_counts(self, today: datetime.date | None = None) -> PlanQuerySet:
+        """Annotate each plan with counts of its actions' current statuses: action_total,
+        done_or_on_target, behind, not_reported and overdue. One query for any number of plans."""
+        today = today or timezone.localdate()
+        overdue = (
+            Q(actions__deadline_date__lt=today)
+            & ~Q(actions__deadline_precision__in=[Precision.ONGOING.value, Precision.NONE.value])
+            & (Q(actions__status__isnull=True) | Q(actions__status__is_closed=False))
+        )
+        return self.annotate(
+            action_total=Count("actions"),
+            done_or_on_target=Count(
+                "actions", filter=Q(actions__status__rag__in=["blue", "green"])
+            ),
+            behind=Count("actions", filter=Q(actions__status__rag__in=["amber", "red"])),
+            not_reported=Count("actions", filter=Q(actions__status__isnull=True)),
+            overdue=Count("actions", filter=overdue),
+        )
 
 
 class Plan(models.Model):
@@ -224,6 +243,20 @@ class ActionQuerySet(models.QuerySet):
     def open(self) -> ActionQuerySet:
         """Actions still to be delivered: no status yet, or a status that is not closed."""
         return self.filter(Q(status__isnull=True) | Q(status__is_closed=False))
+
+    def with_status_as_at(self, day: datetime.date) -> ActionQuerySet:
+        """Annotate each action with what its latest progress update on or before `day` said:
+        as_at_status_id, as_at_percent, as_at_commentary, as_at_reported_on (None if nothing
+        had been reported by then). One query, however many actions."""
+        latest = ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), reported_on__lte=day
+        ).order_by("-reported_on", "-created_at")
+        return self.annotate(
+            as_at_status_id=Subquery(latest.values("status_id")[:1]),
+            as_at_percent=Subquery(latest.values("percent_complete")[:1]),
+            as_at_commentary=Subquery(latest.values("commentary")[:1]),
+            as_at_reported_on=Subquery(latest.values("reported_on")[:1]),
+        )
 
     def overdue(self, today: datetime.date | None = None) -> ActionQuerySet:
         """Open actions whose deadline has passed. Ongoing and undated deadlines never are."""

@@ -4,17 +4,26 @@ from actionplans import views
 
 app_name = "actionplans"
 
+council = "councils/<slug:council_slug>/"
+plan = council + "plans/<slug:plan_slug>/"
+
 urlpatterns = [
     path("", views.home, name="home"),
-    path("councils/<slug:council_slug>/", views.council_detail, name="council-detail"),
+    path(council, views.council_detail, name="council-detail"),
+    path(council + "theme-<str:colour>.css", views.council_theme, name="council-theme"),
+    path(council + "departments/", views.department_list, name="department-list"),
     path(
-        "councils/<slug:council_slug>/plans/<slug:plan_slug>/",
-        views.plan_detail,
-        name="plan-detail",
+        council + "departments/<int:pk>/",
+        views.DepartmentActionsView.as_view(),
+        name="department-detail",
     ),
-    path(
-        "councils/<slug:council_slug>/plans/<slug:plan_slug>/actions/<int:pk>/",
-        views.action_detail,
-        name="action-detail",
-    ),
+    path(council + "wards/", views.ward_list, name="ward-list"),
+    path(council + "wards/<int:pk>/", views.WardActionsView.as_view(), name="ward-detail"),
+    path(council + "portfolios/", views.portfolio_list, name="portfolio-list"),
+    path(council + "committees/", views.committee_list, name="committee-list"),
+    path(council + "alignment/", views.alignment, name="alignment"),
+    path(plan, views.plan_detail, name="plan-detail"),
+    path(plan + "actions/", views.PlanActionsView.as_view(), name="plan-actions"),
+    path(plan + "equality-duty/", views.plan_equality, name="plan-equality"),
+    path(plan + "actions/<int:pk>/", views.action_detail, name="action-detail"),
 ]

@@ -3,12 +3,27 @@ status vocabulary. Nothing here knows about plans."""
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    """WCAG contrast ratio of white text on a #rrggbb background."""
+
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
 
 
 class User(AbstractUser):
@@ -46,6 +61,14 @@ class Council(models.Model):
         help_text="Officer names are personal data: leave off to show job titles only.",
     )
     website = models.URLField(blank=True)
+    brand_colour = models.CharField(
+        max_length=7,
+        default="#1d5c63",
+        validators=[
+            RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour as # and six hex digits.")
+        ],
+        help_text="Header colour, e.g. #1d5c63. White text must be readable on it (4.5:1).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -55,6 +78,17 @@ class Council(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("actionplans:council-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        if re.fullmatch(r"#[0-9a-fA-F]{6}", self.brand_colour or ""):
+            ratio = contrast_with_white(self.brand_colour)
+            if ratio < 4.5:
+                raise ValidationError(
+                    {
+                        "brand_colour": f"White text on {self.brand_colour} has a contrast of "
+                        f"{ratio:.1f}:1; choose a darker colour (4.5:1 or more)."
+                    }
+                )
 
 
 class CouncilScopedQuerySet(models.QuerySet):

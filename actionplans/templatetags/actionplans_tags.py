@@ -48,3 +48,9 @@ def number(value) -> str:
     if normalised == normalised.to_integral():
         normalised = normalised.quantize(Decimal(1))
     return intcomma(f"{normalised:f}")
+
+
+@register.inclusion_tag("actionplans/partials/count_tag.html")
+def count_tag(count):
+    """A summary row's label as a tag in its RAG colour (a dashboards.Count)."""
+    return {"label": count.label, "tag_class": TAG_CLASSES.get(count.rag, "govuk-tag--grey")}

@@ -1,0 +1,309 @@
+"""Read-only summaries of plans for dashboards (and later report appendices): each action's
+status as at a date, counted and worded the way Cabinet reports count and word it."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from actionplans.deadlines import Precision
+from actionplans.models import Action, ActionLead, Plan, quarter_bounds
+from councils.models import Rag, Status
+
+# Display order of RAG colours: done first, then good to bad, then not started.
+RAG_ORDER = [Rag.BLUE, Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY]
+NO_STATUS = "No status reported"
+UPCOMING_DAYS = 92  # about one reporting quarter ahead
+
+
+@dataclass
+class ActionState:
+    """An action as it stood on a date."""
+
+    action: Action
+    status: Status | None
+    percent: int | None
+    commentary: str
+    reported_on: datetime.date | None
+    previous_status: Status | None = None
+    is_overdue: bool = False
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status is not None and self.status.is_closed
+
+    @property
+    def rag(self) -> str | None:
+        return self.status.rag if self.status else None
+
+    @property
+    def effective_percent(self) -> int:
+        """For an average: complete counts as 100, nothing reported as 0."""
+        if self.status is not None and self.status.is_complete:
+            return 100
+        return self.percent or 0
+
+    @property
+    def has_changed(self) -> bool:
+        return self.previous_status != self.status
+
+
+@dataclass
+class Count:
+    key: str
+    label: str
+    rag: str
+    count: int
+    percent: int
+
+
+def percent_of(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+def quarter_label(day: datetime.date, fy_start_month: int) -> str:
+    fy_year, quarter, _, _ = quarter_bounds(day, fy_start_month)
+    return f"Q{quarter} {fy_year}/{(fy_year + 1) % 100:02d}"
+
+
+def previous_quarter_end(day: datetime.date, fy_start_month: int) -> datetime.date:
+    _, _, start, _ = quarter_bounds(day, fy_start_month)
+    return start - datetime.timedelta(days=1)
+
+
+def action_states(
+    actions: QuerySet[Action],
+    statuses: dict[int, Status],
+    *,
+    as_at: datetime.date,
+    previous: datetime.date | None = None,
+) -> list[ActionState]:
+    """The state of each action as at `as_at` (and its status at `previous`), from the update
+    history. Two queries: the actions with their annotations, and their lead departments."""
+    queryset = actions.with_status_as_at(as_at).select_related("workstream__parent")
+    queryset = queryset.prefetch_related(
+        Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
+    )
+    previous_status_ids: dict[int, int | None] = {}
+    if previous is not None:
+        previous_status_ids = dict(
+            actions.with_status_as_at(previous).values_list("pk", "as_at_status_id")
+        )
+    states = []
+    for action in queryset:
+        status = statuses.get(action.as_at_status_id)
+        state = ActionState(
+            action=action,
+            status=status,
+            percent=action.as_at_percent,
+            commentary=action.as_at_commentary or "",
+            reported_on=action.as_at_reported_on,
+            previous_status=statuses.get(previous_status_ids.get(action.pk)),
+        )
+        state.is_overdue = is_overdue(state, as_at)
+        states.append(state)
+    return states
+
+
+def is_overdue(state: ActionState, day: datetime.date) -> bool:
+    """Past its deadline and not closed. Fuzzy deadlines count at the end of their period;
+    ongoing and undated ones never become overdue."""
+    action = state.action
+    if state.is_closed or action.deadline_date is None:
+        return False
+    if action.deadline_precision in (Precision.ONGOING, Precision.NONE):
+        return False
+    return action.deadline_date < day
+
+
+def count_by_status(states: list[ActionState], statuses: list[Status]) -> list[Count]:
+    total = len(states)
+    tally = Counter(s.status.pk if s.status else None for s in states)
+    counts = [
+        Count(str(st.pk), st.label, st.rag, tally[st.pk], percent_of(tally[st.pk], total))
+        for st in statuses
+        if tally[st.pk]
+    ]
+    if tally[None]:
+        counts.append(
+            Count("none", NO_STATUS, Rag.GREY, tally[None], percent_of(tally[None], total))
+        )
+    return counts
+
+
+def count_by_rag(states: list[ActionState]) -> list[Count]:
+    total = len(states)
+    tally = Counter(s.rag for s in states)
+    counts = [
+        Count(
+            rag.value, rag.label, rag.value, tally[rag.value], percent_of(tally[rag.value], total)
+        )
+        for rag in RAG_ORDER
+        if tally[rag.value]
+    ]
+    if tally[None]:
+        counts.append(
+            Count("none", NO_STATUS, Rag.GREY, tally[None], percent_of(tally[None], total))
+        )
+    return counts
+
+
+# The groups a Cabinet report's headline sentence uses, in the order it reads them.
+HEADLINE_GROUPS = [
+    ("are complete or on target", lambda s: s.rag in (Rag.BLUE, Rag.GREEN)),
+    ("are behind schedule", lambda s: s.rag in (Rag.AMBER, Rag.RED)),
+    ("have not started", lambda s: s.rag == Rag.GREY and not s.status.is_started),
+    ("are closed or on hold", lambda s: s.rag == Rag.GREY and s.status.is_started),
+    ("have no status reported", lambda s: s.status is None),
+]
+
+
+def headline_parts(states: list[ActionState]) -> list[str]:
+    """["9 (53%) are complete or on target", "8 (47%) have not started"]: non-empty groups."""
+    total = len(states)
+    parts = []
+    for words, test in HEADLINE_GROUPS:
+        n = sum(1 for s in states if test(s))
+        if n:
+            parts.append(f"{n} ({percent_of(n, total)}%) {words}")
+    return parts
+
+
+def headline(states: list[ActionState]) -> str:
+    """ "12 (67%) of 18 actions are complete or on target; 2 (11%) are behind schedule." """
+    total = len(states)
+    if not total:
+        return "This plan has no actions yet."
+    noun = "action" if total == 1 else "actions"
+    first, *rest = headline_parts(states)
+    count, words = first.split(") ", 1)
+    return "; ".join([f"{count}) of {total} {noun} {words}", *rest]) + "."
+
+
+@dataclass
+class WorkstreamCounts:
+    label: str
+    total: int
+    counts: list[Count] = field(default_factory=list)
+    summary: str = ""
+    complete_or_on_target: int = 0
+    behind: int = 0
+
+    def count_for(self, key: str) -> int:
+        return next((c.count for c in self.counts if c.key == key), 0)
+
+
+def by_workstream(states: list[ActionState], statuses: list[Status]) -> list[WorkstreamCounts]:
+    """Counts per status for each workstream that holds actions, in plan order."""
+    groups: dict[int | None, list[ActionState]] = {}
+    labels: dict[int | None, str] = {}
+    for state in states:
+        ws = state.action.workstream
+        key = ws.pk if ws else None
+        groups.setdefault(key, []).append(state)
+        labels[key] = str(ws) if ws else "Other actions"
+    rows = []
+    for key, group in groups.items():
+        rows.append(
+            WorkstreamCounts(
+                label=labels[key],
+                total=len(group),
+                counts=count_by_status(group, statuses),
+                complete_or_on_target=sum(1 for s in group if s.rag in (Rag.BLUE, Rag.GREEN)),
+                behind=sum(1 for s in group if s.rag in (Rag.AMBER, Rag.RED)),
+                summary="; ".join(headline_parts(group)),
+            )
+        )
+    return rows
+
+
+@dataclass
+class PlanDashboard:
+    plan: Plan
+    as_at: datetime.date
+    is_today: bool
+    period_label: str
+    previous_date: datetime.date
+    states: list[ActionState]
+    by_status: list[Count]
+    by_rag: list[Count]
+    headline: str
+    overall_percent: int
+    workstreams: list[WorkstreamCounts]
+    overdue: list[ActionState]
+    upcoming: list[ActionState]
+    changes: list[ActionState]
+
+    @property
+    def total(self) -> int:
+        return len(self.states)
+
+    def chart_rows(self) -> list[tuple[str, list[tuple[str, str, str, int]]]]:
+        """Per workstream, counts per RAG colour, each labelled with the council's words in
+        that colour ("On target / Ongoing"): two statuses of one colour would otherwise be
+        two bars nobody could tell apart."""
+        words: dict[str, list[str]] = {}
+        for count in self.by_status:
+            words.setdefault(count.rag, []).append(count.label)
+        rows = []
+        for ws in self.workstreams:
+            segments = []
+            for rag in RAG_ORDER:
+                n = sum(c.count for c in ws.counts if c.rag == rag)
+                if rag in words:
+                    segments.append((rag.value, " / ".join(words[rag]), rag.value, n))
+            rows.append((ws.label, segments))
+        return rows
+
+    def chart_summary(self) -> str:
+        """The chart in words: one sentence per workstream, worded like the headline."""
+        return " ".join(f"{ws.label}: {ws.summary}." for ws in self.workstreams)
+
+    def workstream_table(self) -> list[tuple[WorkstreamCounts, list[int]]]:
+        """Each workstream's count for every status column the plan uses (zeros included)."""
+        keys = [count.key for count in self.by_status]
+        return [(ws, [ws.count_for(key) for key in keys]) for ws in self.workstreams]
+
+
+def build_plan_dashboard(
+    plan: Plan, *, as_at: datetime.date | None = None, today: datetime.date | None = None
+) -> PlanDashboard:
+    """Everything the plan dashboard shows, as at a date (today unless given). Four queries."""
+    today = today or timezone.localdate()
+    day = as_at or today
+    fy_start = plan.council.financial_year_start_month
+    status_list = list(plan.council.statuses.all())
+    statuses = {s.pk: s for s in status_list}
+    previous = previous_quarter_end(day, fy_start)
+    states = action_states(plan.actions.all(), statuses, as_at=day, previous=previous)
+    horizon = day + datetime.timedelta(days=UPCOMING_DAYS)
+    dated = [s for s in states if s.action.deadline_date is not None]
+    upcoming = [
+        s
+        for s in dated
+        if not s.is_closed
+        and s.action.deadline_precision not in (Precision.ONGOING, Precision.NONE)
+        and day <= s.action.deadline_date <= horizon
+    ]
+    return PlanDashboard(
+        plan=plan,
+        as_at=day,
+        is_today=day == today,
+        period_label=quarter_label(day, fy_start),
+        previous_date=previous,
+        states=states,
+        by_status=count_by_status(states, status_list),
+        by_rag=count_by_rag(states),
+        headline=headline(states),
+        overall_percent=round(sum(s.effective_percent for s in states) / len(states))
+        if states
+        else 0,
+        workstreams=by_workstream(states, status_list),
+        overdue=sorted((s for s in states if s.is_overdue), key=lambda s: s.action.deadline_date),
+        upcoming=sorted(upcoming, key=lambda s: s.action.deadline_date),
+        changes=[s for s in states if s.has_changed],
+    )

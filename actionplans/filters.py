@@ -1,0 +1,117 @@
+"""Filters for action lists. Choices come from the council in view, never from every council."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from actionplans.models import Action, EqualityAim, Plan
+from councils.models import Council, Department, Partner, Rag, Status, Ward
+
+AIM_FIELDS = {
+    EqualityAim.ELIMINATE: "serves_eliminate_discrimination",
+    EqualityAim.ADVANCE: "serves_advance_equality",
+    EqualityAim.FOSTER: "serves_foster_relations",
+}
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_search",
+        help_text="Words in the title, description, "
+        "outcomes or commentary, or a reference such as 10a.",
+    )
+    status = django_filters.ModelMultipleChoiceFilter(
+        queryset=Status.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    rag = django_filters.MultipleChoiceFilter(
+        label="RAG colour",
+        field_name="status__rag",
+        choices=Rag.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    workstream = django_filters.ModelChoiceFilter(queryset=None, empty_label="Any")
+    lead = django_filters.ModelChoiceFilter(
+        label="Lead department",
+        field_name="lead_departments",
+        queryset=Department.objects.none(),
+        empty_label="Any",
+    )
+    ward = django_filters.ModelChoiceFilter(
+        label="Ward", field_name="wards", queryset=Ward.objects.none(), empty_label="Any"
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label="Partner", field_name="partners", queryset=Partner.objects.none(), empty_label="Any"
+    )
+    aim = django_filters.ChoiceFilter(
+        label="Equality duty aim",
+        choices=EqualityAim.choices,
+        method="filter_aim",
+        empty_label="Any",
+    )
+    deadline_from = django_filters.DateFilter(
+        label="Deadline from",
+        field_name="deadline_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    deadline_to = django_filters.DateFilter(
+        label="Deadline to",
+        field_name="deadline_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def __init__(self, *args, council: Council, plan: Plan | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["status"].queryset = council.statuses.all()
+        self.filters["lead"].queryset = council.departments.filter(
+            actions_led__isnull=False
+        ).distinct()
+        self.filters["ward"].queryset = council.wards.all()
+        self.filters["partner"].queryset = council.partners.all()
+        if plan is not None:
+            self.filters["workstream"].queryset = plan.workstreams.filter(
+                actions__isnull=False
+            ).distinct()
+        else:
+            del self.filters["workstream"]
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(outcomes__icontains=word)
+                | Q(status_commentary__icontains=word)
+                | Q(reference__iexact=word)
+            )
+        return queryset
+
+    def filter_aim(self, queryset, name, value):
+        return queryset.filter(**{AIM_FIELDS[value]: True}) if value in AIM_FIELDS else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(timezone.localdate()) if value else queryset
+
+    @property
+    def is_active(self) -> bool:
+        return any(
+            value not in (None, "", [], False)
+            for name, value in (self.form.cleaned_data.items() if self.form.is_valid() else [])
+        ) or bool(self.form.errors)
+
+    @property
+    def qs(self):
+        # Several lead departments or wards can match one action: show it once.
+        return super().qs.distinct()
