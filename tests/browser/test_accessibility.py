@@ -1,12 +1,18 @@
-"""Every page passes axe-core's WCAG 2.2 AA rules in a real browser, signed out and in."""
+"""Every page type passes axe-core's WCAG 2.2 AA rules in a real browser, signed out and in,
+at desktop and phone widths; focus is visible; the main journeys work by keyboard and
+without JavaScript."""
 
 import pytest
 from django.core.management import call_command
 
 from actionplans.models import Action
+from councils.models import Department, Ward
 from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NORWICH_PLAN = "/councils/norwich/plans/reducing-inequalities-2015-16/"
+CITY_PLAN = "/councils/example-city/plans/equalities-action-plan-2013-2016/"
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -22,28 +28,52 @@ def test_every_page_meets_wcag_22_aa(live_server, page):
     base = live_server.url
     norwich_action = Action.objects.get(
         title__startswith="Maximise opportunities for residents to access local"
-    )
-    city_action = Action.objects.get(plan__slug="equalities-action-plan-2013-2016", reference="3.")
+    ).get_absolute_url()
+    city_action = Action.objects.get(
+        plan__slug="equalities-action-plan-2013-2016", reference="3."
+    ).get_absolute_url()
+    lns = Department.objects.get(council__slug="norwich", name="Local Neighbourhood Services")
+    lakenham = Ward.objects.get(council__slug="norwich", name="Lakenham")
     public_pages = [
         "/",
         "/councils/norwich/",
         "/councils/example-city/",
-        "/councils/norwich/plans/reducing-inequalities-2015-16/",
+        NORWICH_PLAN,
+        NORWICH_PLAN + "?as_at=2015-12-31",
+        NORWICH_PLAN + "?as_at=1999-01-01",  # with its error summary
+        NORWICH_PLAN + "actions/",
+        NORWICH_PLAN + "actions/?rag=grey&sort=-deadline",
+        NORWICH_PLAN + "actions/?deadline_from=31/02/2016",  # with filter errors
+        NORWICH_PLAN + "equality-duty/",
         "/councils/norwich/plans/lakenham-pilot-activity/",
         "/councils/warwickshire/plans/tackling-social-inequalities/",
-        norwich_action.get_absolute_url(),
+        norwich_action,
+        "/councils/norwich/departments/",
+        f"/councils/norwich/departments/{lns.pk}/",
+        "/councils/norwich/wards/",
+        f"/councils/norwich/wards/{lakenham.pk}/",
+        "/councils/norwich/portfolios/",
+        "/councils/norwich/committees/",
+        "/councils/norwich/alignment/",
         "/accounts/login/",
         "/councils/no-such-council/",
     ]
     member_pages = [
-        "/councils/example-city/plans/equalities-action-plan-2013-2016/",
-        city_action.get_absolute_url(),
+        CITY_PLAN + "?as_at=2013-09-30",
+        CITY_PLAN + "actions/",
+        CITY_PLAN + "equality-duty/",
+        city_action,  # with measure trend charts
     ]
     failures: dict[str, list[str]] = {}
-    for path in public_pages:
+
+    def check(path: str, label: str = "") -> None:
         page.goto(base + path)
+        assert "Page not found" not in page.content() or "no-such" in path, path
         if violations := axe_violations(page):
-            failures[path] = violations
+            failures[path + label] = violations
+
+    for path in public_pages:
+        check(path)
 
     # The sign-in form with its error summary.
     page.goto(f"{base}/accounts/login/")
@@ -56,18 +86,13 @@ def test_every_page_meets_wcag_22_aa(live_server, page):
 
     # Phones: the service navigation collapses into a menu and wide tables scroll.
     page.set_viewport_size({"width": 375, "height": 800})
-    for path in public_pages[3:7]:
-        page.goto(base + path)
-        if violations := axe_violations(page):
-            failures[path + " (375px wide)"] = violations
+    for path in [NORWICH_PLAN, NORWICH_PLAN + "actions/?rag=grey", norwich_action]:
+        check(path, " (375px wide)")
     page.set_viewport_size({"width": 1280, "height": 900})
 
     sign_in(page, base, "city-councillor")
     for path in member_pages:
-        page.goto(base + path)
-        assert "Page not found" not in page.content(), path
-        if violations := axe_violations(page):
-            failures[path + " (signed in)"] = violations
+        check(path, " (signed in)")
 
     assert not failures, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in failures.items())
 
@@ -76,9 +101,37 @@ def test_pages_work_and_read_correctly_without_javascript(live_server, browser):
     call_command("seed_demo", quiet_users=True)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(live_server.url + "/councils/norwich/plans/reducing-inequalities-2015-16/")
+    page.goto(live_server.url + NORWICH_PLAN)
     assert page.locator("h1").inner_text().startswith("Reducing Inequalities Action Plan 2015-16")
-    page.get_by_role("link", name="Promote food growing").click()
+    page.select_option("#id_as_at", "2015-12-31")
+    page.get_by_role("button", name="Show").click()
+    headline = page.locator("#headline").inner_text()
+    assert "9 (53%) of 17 actions are complete or on target" in headline
+    page.get_by_role("link", name="Promote food growing").first.click()
     assert page.locator("h1").inner_text() == "Promote food growing"
     assert "October 2015" in page.locator(".govuk-summary-list").inner_text()
     context.close()
+
+
+def test_keyboard_focus_is_visible_and_filters_work_by_keyboard(live_server, page):
+    call_command("seed_demo", quiet_users=True)
+    page.goto(live_server.url + NORWICH_PLAN + "actions/")
+    # The first Tab reaches the skip link, which shows in the focus colour.
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => { const el = document.activeElement;"
+        " return [el.textContent.trim(), getComputedStyle(el).backgroundColor]; }"
+    )
+    assert focused == ["Skip to main content", "rgb(255, 221, 0)"]  # GOV.UK focus yellow
+    # Open the filters, tick a RAG colour and apply them, all from the keyboard.
+    page.locator(".app-filter-panel summary").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Grey").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Apply filters").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**rag=grey**")
+    assert "Showing 1 to 8 of 8 actions" in page.content()
+    link = page.get_by_role("link", name="Promote food growing")
+    link.focus()
+    assert link.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 221, 0)"
