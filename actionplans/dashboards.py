@@ -242,6 +242,10 @@ class PlanDashboard:
     def total(self) -> int:
         return len(self.states)
 
+    @property
+    def upcoming_until(self) -> datetime.date:
+        return self.as_at + datetime.timedelta(days=UPCOMING_DAYS)
+
     def chart_rows(self) -> list[tuple[str, list[tuple[str, str, str, int]]]]:
         """Per workstream, counts per RAG colour, each labelled with the council's words in
         that colour ("On target / Ongoing"): two statuses of one colour would otherwise be

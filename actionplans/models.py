@@ -339,7 +339,7 @@ class Action(models.Model):
         max_length=20, choices=DeadlinePrecision.choices, default=DeadlinePrecision.NONE
     )
     status = models.ForeignKey(
-        Status, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+        Status, on_delete=models.RESTRICT, null=True, blank=True, related_name="actions"
     )
     status_commentary = models.TextField(blank=True)
     percent_complete = models.PositiveSmallIntegerField(
@@ -517,10 +517,13 @@ class ReportingPeriod(models.Model):
 
 
 class ProgressUpdate(models.Model):
-    """What an officer reported about an action: the record behind every status on a dashboard."""
+    """What an officer reported about an action: the record behind every status on a dashboard.
+
+    Statuses and periods in use are RESTRICTed, not PROTECTed: a status cannot be deleted
+    while history uses it, but deleting a whole council (or plan) takes its history along."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.RESTRICT, related_name="updates")
     reported_on = models.DateField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -532,7 +535,7 @@ class ProgressUpdate(models.Model):
     author_title = models.CharField(
         max_length=200, blank=True, help_text="The author's job title when they reported."
     )
-    status = models.ForeignKey(Status, on_delete=models.PROTECT, related_name="updates")
+    status = models.ForeignKey(Status, on_delete=models.RESTRICT, related_name="updates")
     percent_complete = models.PositiveSmallIntegerField(
         "% complete", null=True, blank=True, validators=[MaxValueValidator(100)]
     )

@@ -366,3 +366,25 @@ def test_plan_is_listed_once_whatever_its_statuses(client):
     page = text(client.get(url("council-detail", "norwich")))
     assert page.count("Reducing Inequalities Action Plan 2015-16") == 1
     assert Plan.objects.filter(council__slug="norwich").count() == 2
+
+
+def test_long_lists_on_the_dashboard_are_capped_with_a_link_to_all(client, plans_a):
+    plan = plans_a["public"]
+    Action.objects.bulk_create(
+        Action(
+            plan=plan,
+            title=f"Late {i:02d}",
+            order=i,
+            deadline_date=datetime.date(2015, 1, 1),
+            deadline_precision="month",
+            deadline_text="January 2015",
+        )
+        for i in range(25)
+    )
+    response = client.get(url("plan-detail", "anytown", plan.slug))
+    page = text(response)
+    assert "Overdue (25)" in page
+    assert "Late 19" in page and "Late 20" not in page.split("Actions by workstream")[0]
+    assert "See all 25 overdue actions" in page
+    table = client.get(url("plan-actions", "anytown", plan.slug), {"overdue": "true"})
+    assert "Showing 1 to 25 of 25 actions" in text(table)

@@ -233,3 +233,15 @@ def test_lead_display_keeps_the_order_the_plan_names(action_a, council_a):
     second = Department.objects.create(council=council_a, name="Adult Learning")
     action_a.lead_links.create(department=second, order=1)
     assert action_a.lead_display() == "Economic Development, Adult Learning"
+
+
+def test_a_status_in_use_cannot_be_deleted_but_its_council_can(action_a, council_a):
+    from django.db.models import RestrictedError
+
+    on_track = Status.objects.get(council=council_a, label="On track")
+    record_update(action_a, by=None, status=on_track, reported_on=datetime.date(2016, 1, 4))
+    with pytest.raises(RestrictedError):
+        on_track.delete()
+    council_a.delete()
+    assert not Action.objects.filter(pk=action_a.pk).exists()
+    assert not Status.objects.filter(pk=on_track.pk).exists()
