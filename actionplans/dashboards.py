@@ -311,3 +311,50 @@ def build_plan_dashboard(
         upcoming=sorted(upcoming, key=lambda s: s.action.deadline_date),
         changes=[s for s in states if s.has_changed],
     )
+
+
+@dataclass
+class MissingUpdate:
+    action: Action
+    period_label: str
+    due: datetime.date
+
+
+def missing_updates(actions: QuerySet[Action], today: datetime.date) -> list[MissingUpdate]:
+    """Actions in published plans whose update window is open today and that have no
+    update (submitted or approved) for that window's quarter. Closed actions need none.
+    One query for the plans, then one per distinct open quarter (usually one)."""
+    actions = actions.filter(plan__lifecycle=Plan.Lifecycle.APPROVED).open()
+    plans = Plan.objects.filter(pk__in=actions.values("plan")).select_related("council")
+    open_by_plan: dict[int, tuple[int, int, datetime.date]] = {}
+    for plan in plans:
+        quarter = plan.period_being_reported(today)
+        if quarter is not None:
+            fy, q = quarter
+            start_month = plan.council.financial_year_start_month - 1 + (q - 1) * 3
+            first = datetime.date(fy + start_month // 12, start_month % 12 + 1, 1)
+            end = quarter_bounds(first, plan.council.financial_year_start_month)[3]
+            due = end + datetime.timedelta(days=plan.update_window_closes)
+            open_by_plan[plan.pk] = (fy, q, due)
+    by_quarter: dict[tuple[int, int], list[int]] = {}
+    for plan_id, (fy, q, _) in open_by_plan.items():
+        by_quarter.setdefault((fy, q), []).append(plan_id)
+    missing = []
+    for (fy, q), plan_ids in by_quarter.items():
+        pending = (
+            actions.filter(plan__in=plan_ids)
+            .exclude(
+                updates__period__financial_year=fy,
+                updates__period__quarter=q,
+                updates__state__in=["submitted", "approved"],
+            )
+            .select_related("plan__council", "status")
+            .prefetch_related(
+                Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
+            )
+            .order_by("plan", "order")
+        )
+        for action in pending:
+            due = open_by_plan[action.plan_id][2]
+            missing.append(MissingUpdate(action, f"Q{q} {fy}/{(fy + 1) % 100:02d}", due))
+    return missing

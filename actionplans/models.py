@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actionplans.deadlines import ParsedDeadline, Precision, parse_deadline
+from councils.rules import PLAN_EDITOR_ROLES
 from councils.models import (
     Committee,
     CorporatePriority,
@@ -27,8 +28,6 @@ from councils.models import (
     Ward,
 )
 
-# Roles that may see a council's drafts and private plans (they can edit plan structure).
-PLAN_EDITOR_ROLES = (Membership.Role.PLAN_MANAGER, Membership.Role.COUNCIL_ADMIN)
 
 
 class PlanQuerySet(models.QuerySet):
@@ -129,6 +128,16 @@ class Plan(models.Model):
         default="Workstream",
         help_text="What this plan calls its groups: Workstream, Theme, Objective, Priority.",
     )
+    requires_approval = models.BooleanField(
+        default=False,
+        help_text="Officers' updates wait for a plan manager's approval before anyone else sees them.",
+    )
+    update_window_opens = models.PositiveSmallIntegerField(
+        default=14, help_text="Days before a quarter ends that its updates open."
+    )
+    update_window_closes = models.PositiveSmallIntegerField(
+        default=21, help_text="Days after a quarter ends that its updates are due."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -160,6 +169,28 @@ class Plan(models.Model):
     @property
     def is_published(self) -> bool:
         return self.lifecycle in (self.Lifecycle.APPROVED, self.Lifecycle.ARCHIVED)
+
+    def update_window(self, period: ReportingPeriod) -> tuple[datetime.date, datetime.date]:
+        """When officers report on `period`: from shortly before it ends until the due date."""
+        opens = period.end - datetime.timedelta(days=self.update_window_opens)
+        closes = period.updates_due or period.end + datetime.timedelta(
+            days=self.update_window_closes
+        )
+        return opens, closes
+
+    def period_being_reported(self, day: datetime.date) -> tuple[int, int] | None:
+        """(financial year, quarter) whose update window is open on `day`, if any. The
+        previous quarter's window, still open after its end, wins over the next one's."""
+        fy_start = self.council.financial_year_start_month
+        _, _, start, end = quarter_bounds(day, fy_start)
+        previous = start - datetime.timedelta(days=1)
+        for candidate_end in (previous, end):
+            fy, quarter, _, q_end = quarter_bounds(candidate_end, fy_start)
+            opens = q_end - datetime.timedelta(days=self.update_window_opens)
+            closes = q_end + datetime.timedelta(days=self.update_window_closes)
+            if opens <= day <= closes:
+                return fy, quarter
+        return None
 
     def period_display(self) -> str:
         if self.period_start and self.period_end:
@@ -240,6 +271,28 @@ class ActionQuerySet(models.QuerySet):
     def visible_to(self, user) -> ActionQuerySet:
         return self.filter(plan__in=Plan.objects.visible_to(user))
 
+    def led_by(self, user) -> ActionQuerySet:
+        """Actions this person leads: an officer's department is a lead, or it is assigned to
+        them as an officer of that council. The list "My actions" shows."""
+        if not user.is_authenticated:
+            return self.none()
+        officer = Membership.objects.filter(user=user, role=Membership.Role.OFFICER)
+        return self.filter(
+            Q(lead_links__department__in=officer.exclude(department=None).values("department"))
+            | Q(assignees=user, plan__council__in=officer.values("council"))
+        ).distinct()
+
+    def updatable_by(self, user) -> ActionQuerySet:
+        """Actions this person may record progress on; agrees with actionplans.update_action."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        editors = Membership.objects.filter(user=user, role__in=PLAN_EDITOR_ROLES)
+        return self.filter(
+            Q(plan__council__in=editors.values("council")) | Q(pk__in=self.led_by(user).values("pk"))
+        )
+
     def open(self) -> ActionQuerySet:
         """Actions still to be delivered: no status yet, or a status that is not closed."""
         return self.filter(Q(status__isnull=True) | Q(status__is_closed=False))
@@ -249,7 +302,7 @@ class ActionQuerySet(models.QuerySet):
         as_at_status_id, as_at_percent, as_at_commentary, as_at_reported_on (None if nothing
         had been reported by then). One query, however many actions."""
         latest = ProgressUpdate.objects.filter(
-            action=OuterRef("pk"), reported_on__lte=day
+            action=OuterRef("pk"), reported_on__lte=day, state=ProgressUpdate.State.APPROVED
         ).order_by("-reported_on", "-created_at")
         return self.annotate(
             as_at_status_id=Subquery(latest.values("status_id")[:1]),
@@ -348,6 +401,21 @@ class Action(models.Model):
     last_updated = models.DateField(
         null=True, blank=True, help_text="The date of the latest progress report."
     )
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="assigned_actions",
+        help_text="Officers who may update this action besides its lead departments' officers.",
+    )
+    baseline_deadline_text = models.CharField(
+        "original deadline (as written)", max_length=500, blank=True,
+        help_text="Kept when the deadline is revised, so the original stays visible.",
+    )
+    baseline_deadline_date = models.DateField("original deadline date", null=True, blank=True)
+    deadline_revision_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Goes up on every save; stale forms are refused."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -376,6 +444,17 @@ class Action(models.Model):
             errors["status"] = "Choose a status from this council's vocabulary."
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        self.version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+
+    @property
+    def deadline_was_revised(self) -> bool:
+        return bool(self.baseline_deadline_text) and self.baseline_deadline_text != self.deadline_text
 
     def set_deadline(self, value: str | datetime.date | None) -> ParsedDeadline:
         """Store a deadline as written, with the date and precision read from it."""
@@ -499,6 +578,10 @@ class ReportingPeriod(models.Model):
     updates_due = models.DateField(
         null=True, blank=True, help_text="When officers' updates for this quarter are due."
     )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["council", "start"]
@@ -515,12 +598,32 @@ class ReportingPeriod(models.Model):
     def label(self) -> str:
         return f"Q{self.quarter} {financial_year_label(self.financial_year)}"
 
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def approved(self) -> ProgressUpdateQuerySet:
+        return self.filter(state=ProgressUpdate.State.APPROVED)
+
+    def awaiting_approval(self) -> ProgressUpdateQuerySet:
+        return self.filter(state=ProgressUpdate.State.SUBMITTED)
+
 
 class ProgressUpdate(models.Model):
     """What an officer reported about an action: the record behind every status on a dashboard.
 
     Statuses and periods in use are RESTRICTed, not PROTECTed: a status cannot be deleted
-    while history uses it, but deleting a whole council (or plan) takes its history along."""
+    while history uses it, but deleting a whole council (or plan) takes its history along.
+
+    On plans that require approval an update is SUBMITTED until a plan manager approves it
+    (it then becomes the action's current status) or RETURNS it with a comment."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        RETURNED = "returned", "Returned"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.RESTRICT, related_name="updates")
@@ -540,7 +643,24 @@ class ProgressUpdate(models.Model):
         "% complete", null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     commentary = models.TextField(blank=True)
+    revised_deadline_text = models.CharField(
+        "revised deadline", max_length=500, blank=True, help_text="As written, e.g. 'March 2017'."
+    )
+    deadline_reason = models.TextField("reason for the revised deadline", blank=True)
+    readings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Measure readings reported with this update: [{measure, value, note}].",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.APPROVED)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-reported_on", "-created_at"]
@@ -548,6 +668,27 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} – {self.status} ({self.reported_on:%d/%m/%Y})"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.State.APPROVED
+
+
+class ReminderLog(models.Model):
+    """One reminder email sent to one person on one day: reruns the same day send nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    action_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="one_reminder_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.user} on {self.sent_on:%d/%m/%Y}"
 
 
 @dataclass

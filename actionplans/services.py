@@ -3,25 +3,112 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from actionplans.models import Action, ProgressUpdate, ReportingPeriod, quarter_bounds
-from councils.models import Council, Status
+from actionplans.deadlines import parse_deadline
+from actionplans.models import (
+    Action,
+    MeasureReading,
+    ProgressUpdate,
+    ReportingPeriod,
+    quarter_bounds,
+)
+from councils.models import Council, Rag, Status
+
+# Fields an officer sees on the update form: a change to any of them since the form was
+# opened means the officer was looking at something that is no longer true.
+WATCHED_FIELDS = {
+    "status": "Status",
+    "percent_complete": "% complete",
+    "status_commentary": "Commentary",
+    "deadline_text": "Deadline",
+    "title": "Title",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    was: str
+    now: str
+
+
+class UpdateConflict(Exception):
+    """The action changed after the form was opened: nothing was saved."""
+
+    def __init__(self, changes: list[Change], changed_by: str) -> None:
+        self.changes = changes
+        self.changed_by = changed_by
+        super().__init__("The action changed after the form was opened.")
 
 
 def reporting_period_for(council: Council, day: datetime.date) -> ReportingPeriod:
     """The council's reporting quarter containing `day`, created on first use."""
     fy_year, quarter, start, end = quarter_bounds(day, council.financial_year_start_month)
+    return reporting_period(council, fy_year, quarter, start, end)
+
+
+def reporting_period(
+    council: Council,
+    financial_year: int,
+    quarter: int,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> ReportingPeriod:
+    if start is None or end is None:
+        # First day of the quarter: months into the financial year, from its first month.
+        month_index = council.financial_year_start_month - 1 + (quarter - 1) * 3
+        first = datetime.date(financial_year + month_index // 12, month_index % 12 + 1, 1)
+        _, _, start, end = quarter_bounds(first, council.financial_year_start_month)
     period, _ = ReportingPeriod.objects.get_or_create(
         council=council,
-        financial_year=fy_year,
+        financial_year=financial_year,
         quarter=quarter,
         defaults={"start": start, "end": end},
     )
     return period
+
+
+def period_to_report(action: Action, day: datetime.date) -> ReportingPeriod:
+    """The period an update made on `day` reports on: the quarter whose update window is
+    open (so a report written in early January counts for October to December), otherwise
+    the quarter containing the day."""
+    council = action.plan.council
+    open_quarter = action.plan.period_being_reported(day)
+    if open_quarter is not None:
+        return reporting_period(council, *open_quarter)
+    return reporting_period_for(council, day)
+
+
+def _describe(action: Action, field: str) -> str:
+    value = getattr(action, field)
+    if value is None or value == "":
+        return "(none)"
+    if field == "percent_complete":
+        return f"{value}%"
+    return str(value)
+
+
+def changes_since(action: Action, version: int) -> UpdateConflict:
+    """What changed on `action` since it was at `version`, from its audit history."""
+    then = action.history.filter(version=version).order_by("-history_id").first()
+    latest = action.history.order_by("-history_id").first()
+    changed_by = ""
+    if latest is not None and latest.history_user is not None:
+        changed_by = latest.history_user.display_name()
+    changes = []
+    if then is not None:
+        old = then.instance
+        for field, label in WATCHED_FIELDS.items():
+            was, now = _describe(old, field), _describe(action, field)
+            if was != now:
+                changes.append(Change(label, was, now))
+    return UpdateConflict(changes, changed_by)
 
 
 @transaction.atomic
@@ -33,42 +120,176 @@ def record_update(
     commentary: str = "",
     percent_complete: int | None = None,
     reported_on: datetime.date | None = None,
+    period: ReportingPeriod | None = None,
     author_title: str | None = None,
+    revised_deadline: str = "",
+    deadline_reason: str = "",
+    readings: list[dict] | None = None,
+    expected_version: int | None = None,
 ) -> ProgressUpdate:
-    """Record a progress update and make it the action's current status, in one transaction.
+    """Record a progress update. On a plan that needs approval it waits, SUBMITTED, for a
+    plan manager; otherwise it is applied at once: the action's status, %, commentary and
+    (if revised) deadline follow it, and its measure readings are stored. All or nothing.
 
-    An update dated before the action's latest one is kept in the history but does not
-    overwrite the current status (back-filling an old quarter must not undo a newer report)."""
+    Raises UpdateConflict if `expected_version` is given and the action has changed since,
+    and ValidationError for anything the council's rules forbid (a locked period, a status
+    from another council, a red or amber status without commentary, a revised deadline
+    without a reason). An update dated before the latest one is kept in the history but does
+    not replace the current status."""
+    action = Action.objects.select_for_update().select_related("plan__council").get(pk=action.pk)
+    if expected_version is not None and action.version != expected_version:
+        raise changes_since(action, expected_version)
     council = action.plan.council
+    reported_on = reported_on or timezone.localdate()
+    period = period or period_to_report(action, reported_on)
+    errors = {}
     if status.council_id != council.pk:
-        raise ValidationError({"status": "Choose a status from this council's vocabulary."})
+        errors["status"] = "Choose a status from this council's vocabulary."
     if percent_complete is not None and not 0 <= percent_complete <= 100:
-        raise ValidationError({"percent_complete": "Enter a percentage from 0 to 100."})
+        errors["percent_complete"] = "Enter a percentage from 0 to 100."
+    if status.rag in (Rag.RED, Rag.AMBER) and not commentary.strip():
+        errors["commentary"] = f"Explain why the action is {status.label.lower()}."
+    if revised_deadline.strip() and not deadline_reason.strip():
+        errors["deadline_reason"] = "Give the reason the deadline has changed."
+    if period.is_locked:
+        errors["period"] = f"{period.label} is locked: its updates can no longer change."
+    if errors:
+        raise ValidationError(errors)
     if percent_complete is None and status.default_percent is not None:
         percent_complete = status.default_percent
-    reported_on = reported_on or timezone.localdate()
     if author_title is None:
         author_title = by.display_name() if by is not None else ""
 
-    latest = action.updates.order_by("-reported_on", "-created_at").first()
     update = ProgressUpdate.objects.create(
         action=action,
-        period=reporting_period_for(council, reported_on),
+        period=period,
         reported_on=reported_on,
         author=by,
         author_title=author_title,
         status=status,
         percent_complete=percent_complete,
         commentary=commentary,
+        revised_deadline_text=revised_deadline.strip(),
+        deadline_reason=deadline_reason.strip(),
+        readings=readings or [],
+        state=(
+            ProgressUpdate.State.SUBMITTED
+            if action.plan.requires_approval
+            else ProgressUpdate.State.APPROVED
+        ),
     )
-    if latest is None or reported_on >= latest.reported_on:
-        action.status = status
-        action.status_commentary = commentary
-        action.percent_complete = percent_complete
-        action.last_updated = reported_on
+    if update.is_approved:
+        _apply(update, action, by=by)
+    return update
+
+
+def _apply(update: ProgressUpdate, action: Action, *, by) -> None:
+    """Make an approved update count: current fields (unless a newer report exists), the
+    revised deadline, and the measure readings."""
+    newer = (
+        action.updates.approved()
+        .exclude(pk=update.pk)
+        .filter(reported_on__gt=update.reported_on)
+        .exists()
+    )
+    changed = []
+    if not newer:
+        action.status = update.status
+        action.status_commentary = update.commentary
+        action.percent_complete = update.percent_complete
+        action.last_updated = update.reported_on
+        changed += ["status", "status_commentary", "percent_complete", "last_updated"]
+    if update.revised_deadline_text:
+        if not action.baseline_deadline_text:
+            # The deadline the plan was approved with stays on record as the baseline.
+            action.baseline_deadline_text = action.deadline_text
+            action.baseline_deadline_date = action.deadline_date
+        action.set_deadline(update.revised_deadline_text)
+        action.deadline_revision_reason = update.deadline_reason
+        changed += [
+            "baseline_deadline_text",
+            "baseline_deadline_date",
+            "deadline_text",
+            "deadline_date",
+            "deadline_precision",
+            "deadline_revision_reason",
+        ]
+    if changed:
         if by is not None:
             action._history_user = by
-        action.save(
-            update_fields=["status", "status_commentary", "percent_complete", "last_updated"]
+        action.save(update_fields=changed)
+    measures = {m.pk: m for m in action.measures.all()}
+    for reading in update.readings:
+        measure = measures.get(reading.get("measure"))
+        if measure is None:
+            continue
+        MeasureReading.objects.update_or_create(
+            measure=measure,
+            date=update.period.end,
+            defaults={
+                "value": Decimal(str(reading["value"])),
+                "note": reading.get("note", ""),
+                "recorded_by": update.author,
+            },
         )
+
+
+def _review(update: ProgressUpdate, by) -> ProgressUpdate:
+    update = ProgressUpdate.objects.select_for_update().select_related("period").get(pk=update.pk)
+    if update.state != ProgressUpdate.State.SUBMITTED:
+        raise ValidationError(f"This update has already been {update.get_state_display().lower()}.")
+    if by is not None and update.author_id == by.pk:
+        raise ValidationError("Someone else must review your own update.")
+    if update.period.is_locked:
+        raise ValidationError(f"{update.period.label} is locked: its updates can no longer change.")
     return update
+
+
+@transaction.atomic
+def approve_update(update: ProgressUpdate, *, by) -> ProgressUpdate:
+    """Approve a submitted update: it becomes what everyone sees."""
+    update = _review(update, by)
+    action = Action.objects.select_for_update().get(pk=update.action_id)
+    update.state = ProgressUpdate.State.APPROVED
+    update.reviewed_by = by
+    update.reviewed_at = timezone.now()
+    update.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    _apply(update, action, by=by)
+    return update
+
+
+@transaction.atomic
+def return_update(update: ProgressUpdate, *, by, comment: str) -> ProgressUpdate:
+    """Send a submitted update back to its author with a comment; nothing else changes."""
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what the officer needs to change."})
+    update = _review(update, by)
+    update.state = ProgressUpdate.State.RETURNED
+    update.reviewed_by = by
+    update.reviewed_at = timezone.now()
+    update.review_comment = comment.strip()
+    update.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment"])
+    return update
+
+
+@transaction.atomic
+def lock_period(period: ReportingPeriod, *, by) -> ReportingPeriod:
+    """Freeze a reported quarter: no update in it can be added, approved or returned."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if not period.is_locked:
+        period.locked_at = timezone.now()
+        period.locked_by = by
+        period.save(update_fields=["locked_at", "locked_by"])
+    return period
+
+
+def parse_revised_deadline(action: Action, text: str) -> str:
+    """The revised deadline's words, checked: at least something a date can be read from or
+    a recognised open-ended wording, so 'asap' does not silently replace a date."""
+    parsed = parse_deadline(text, fy_start_month=action.plan.council.financial_year_start_month)
+    if parsed.precision == "none":
+        raise ValidationError(
+            "Enter a deadline a date can be read from, such as 'March 2017', 'Q4 2016/17' or "
+            "'31/03/2017', or 'Ongoing'."
+        )
+    return parsed.text

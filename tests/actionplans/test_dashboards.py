@@ -79,7 +79,12 @@ def test_complete_actions_are_never_overdue_and_count_as_100_percent(plans_a, co
     late.save()
     record_update(done, by=None, status=complete, reported_on=datetime.date(2015, 3, 1))
     record_update(
-        late, by=None, status=delayed, percent_complete=50, reported_on=datetime.date(2015, 3, 1)
+        late,
+        by=None,
+        status=delayed,
+        percent_complete=50,
+        commentary="Supplier late",
+        reported_on=datetime.date(2015, 3, 1),
     )
     dashboard = build_plan_dashboard(plan, as_at=datetime.date(2015, 6, 1))
     assert [s.action.title for s in dashboard.overdue] == ["Late"]

@@ -154,7 +154,9 @@ def test_backdated_update_is_kept_but_does_not_replace_newer_status(action_a, co
     on_track = Status.objects.get(council=council_a, label="On track")
     delayed = Status.objects.get(council=council_a, label="Delayed")
     record_update(action_a, by=None, status=on_track, reported_on=datetime.date(2015, 12, 1))
-    record_update(action_a, by=None, status=delayed, reported_on=datetime.date(2015, 8, 1))
+    record_update(
+        action_a, by=None, status=delayed, commentary="Late", reported_on=datetime.date(2015, 8, 1)
+    )
     action_a.refresh_from_db()
     assert action_a.status == on_track
     assert [u.status.label for u in action_a.updates.all()] == ["On track", "Delayed"]

@@ -1,0 +1,101 @@
+"""Who may see and change what: the one place that decides it.
+
+Roles are per council (Membership). Objects are reached duck-typed, so this module needs
+nothing from the apps that own the objects: a council-scoped object has `council_id`, a plan
+has `council_id`, an action has `plan`, a progress update has `action`.
+
+Querysets that must agree with these rules (Plan.objects.visible_to, Action.objects
+.updatable_by) use the role sets defined here. Views check object permissions with
+user.has_perm("actionplans.update_action", action) and so on; outsiders are answered 404 by
+the views (the object is not in any queryset they may read), read-only users 403.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from councils.models import Membership
+
+Role = Membership.Role
+
+# Who may see a council's drafts and private plans, and change plan structure.
+PLAN_EDITOR_ROLES = frozenset({Role.PLAN_MANAGER, Role.COUNCIL_ADMIN})
+# Who may approve or return officers' updates, lock periods and chase missing updates.
+REVIEWER_ROLES = frozenset({Role.PLAN_MANAGER, Role.COUNCIL_ADMIN})
+# Who administers a council's users, departments and vocabulary.
+ADMIN_ROLES = frozenset({Role.COUNCIL_ADMIN})
+# Who may read members-only plans: anyone with a role in the council.
+MEMBER_ROLES = frozenset(Role.values)
+
+
+def council_id_of(obj) -> int | None:
+    """The council an object belongs to, found by walking up to it."""
+    for attribute in ("council_id",):
+        if hasattr(obj, attribute):
+            return getattr(obj, attribute)
+    for parent in ("plan", "action", "measure", "workstream"):
+        if hasattr(obj, parent):
+            return council_id_of(getattr(obj, parent))
+    return None
+
+
+def roles_in(user, council_id: int | None) -> frozenset[str]:
+    """The user's roles in one council, cached on the user object for the request."""
+    if not user.is_authenticated or council_id is None:
+        return frozenset()
+    cache = user.__dict__.setdefault("_council_roles", None)
+    if cache is None:
+        cache = {}
+        for membership in Membership.objects.filter(user=user).values("council_id", "role"):
+            cache.setdefault(membership["council_id"], set()).add(membership["role"])
+        user._council_roles = cache
+    return frozenset(cache.get(council_id, ()))
+
+
+def has_role(*roles: str):
+    wanted = frozenset(roles)
+
+    @rules.predicate(name=f"has_role({', '.join(sorted(wanted))})")
+    def predicate(user, obj) -> bool:
+        return obj is not None and bool(roles_in(user, council_id_of(obj)) & wanted)
+
+    return predicate
+
+
+@rules.predicate
+def is_superuser(user) -> bool:
+    return user.is_authenticated and user.is_superuser
+
+
+@rules.predicate
+def leads_action(user, action) -> bool:
+    """An officer of one of the action's lead departments, or someone it is assigned to."""
+    if not user.is_authenticated or action is None:
+        return False
+    if action.assignees.filter(pk=user.pk).exists():
+        return True
+    departments = Membership.objects.filter(
+        user=user, council_id=council_id_of(action), role=Role.OFFICER, department__isnull=False
+    ).values("department")
+    return action.lead_links.filter(department__in=departments).exists()
+
+
+@rules.predicate
+def authored(user, update) -> bool:
+    return update is not None and update.author_id == user.pk
+
+
+is_plan_editor = has_role(*PLAN_EDITOR_ROLES)
+is_reviewer = has_role(*REVIEWER_ROLES)
+is_council_admin = has_role(*ADMIN_ROLES)
+is_officer = has_role(Role.OFFICER)
+is_member = has_role(*MEMBER_ROLES)
+
+rules.add_perm("actionplans.update_action", is_superuser | is_plan_editor | (is_officer & leads_action))
+# Nobody approves their own update, superusers included.
+rules.add_perm("actionplans.review_update", (is_superuser | is_reviewer) & ~authored)
+rules.add_perm("actionplans.manage_plan", is_superuser | is_plan_editor)
+rules.add_perm("actionplans.lock_period", is_superuser | is_reviewer)
+rules.add_perm("actionplans.view_missing_updates", is_superuser | is_reviewer)
+rules.add_perm("actionplans.view_change_history", is_superuser | is_plan_editor | is_officer)
+rules.add_perm("councils.administer_council", is_superuser | is_council_admin)
