@@ -7,12 +7,14 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from actionplans.deadlines import Precision
-from actionplans.models import Action, ActionLead, Plan, quarter_bounds
-from councils.models import Rag, Status
+from actionplans.models import Action, ActionLead, Plan, ProgressUpdate, quarter_bounds
+from councils.models import Council, Rag, Status
+from councils.rules import REVIEWER_ROLES
 
 # Display order of RAG colours: done first, then good to bad, then not started.
 RAG_ORDER = [Rag.BLUE, Rag.GREEN, Rag.AMBER, Rag.RED, Rag.GREY]
@@ -358,3 +360,135 @@ def missing_updates(actions: QuerySet[Action], today: datetime.date) -> list[Mis
             due = open_by_plan[action.plan_id][2]
             missing.append(MissingUpdate(action, f"Q{q} {fy}/{(fy + 1) % 100:02d}", due))
     return missing
+
+
+@dataclass
+class MyAction:
+    action: Action
+    missing: MissingUpdate | None
+    is_overdue: bool
+    latest_own: ProgressUpdate | None  # the person's newest update if still waiting or returned
+
+    @property
+    def is_due(self) -> bool:
+        return self.missing is not None
+
+
+def build_my_actions(user, today: datetime.date) -> dict:
+    """What "My actions" shows: the actions a person leads in plans they can see, those due
+    an update in the open window first (soonest due), then overdue ones, then the rest; plus
+    counts, and for reviewers the councils whose approvals and chasing pages they can open."""
+    actions = Action.objects.led_by(user).visible_to(user)
+    missing = {m.action.pk: m for m in missing_updates(actions, today)}
+    overdue = set(actions.overdue(today).values_list("pk", flat=True))
+    own: dict[int, ProgressUpdate] = {}
+    for update in (
+        ProgressUpdate.objects.filter(action__in=actions, author=user)
+        .exclude(state=ProgressUpdate.State.APPROVED)
+        .order_by("created_at")
+    ):
+        own[update.action_id] = update
+    rows = [
+        MyAction(action, missing.get(action.pk), action.pk in overdue, own.get(action.pk))
+        for action in actions.select_related("plan__council", "status", "workstream")
+        .prefetch_related(
+            Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
+        )
+        .order_by("plan__title", "order")
+    ]
+    rows.sort(
+        key=lambda r: (
+            0 if r.is_due else 1 if r.is_overdue else 2,
+            r.missing.due if r.missing else datetime.date.max,
+            r.action.deadline_date or datetime.date.max if r.is_overdue else datetime.date.max,
+        )
+    )
+    reviewing = []
+    if user.is_authenticated:
+        councils = Council.objects.filter(
+            memberships__user=user, memberships__role__in=REVIEWER_ROLES
+        ).distinct()
+        if user.is_superuser:
+            councils = Council.objects.all()
+        waiting = dict(
+            ProgressUpdate.objects.awaiting_approval()
+            .values_list("action__plan__council")
+            .annotate(n=models.Count("pk"))
+        )
+        reviewing = [(council, waiting.get(council.pk, 0)) for council in councils]
+    return {
+        "rows": rows,
+        "due_count": sum(1 for r in rows if r.is_due),
+        "overdue_count": sum(1 for r in rows if r.is_overdue),
+        "waiting_count": sum(1 for r in rows if r.latest_own and r.latest_own.state == "submitted"),
+        "returned_count": sum(1 for r in rows if r.latest_own and r.latest_own.state == "returned"),
+        "reviewing": reviewing,
+        "today": today,
+    }
+
+
+def missing_by_department(
+    actions: QuerySet[Action], today: datetime.date
+) -> list[tuple[str, list[MissingUpdate]]]:
+    """Missing updates grouped by lead department (an action led jointly is listed under each
+    of its leads), departments in name order, actions with no lead department last."""
+    groups: dict[str, list[MissingUpdate]] = {}
+    for item in missing_updates(actions, today):
+        leads = item.action.ordered_leads() or [None]
+        for department in leads:
+            groups.setdefault(department.name if department else "", []).append(item)
+    named = sorted((name, items) for name, items in groups.items() if name)
+    if "" in groups:
+        named.append(("No lead department", groups[""]))
+    return named
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    kind: str
+    changes: list[tuple[str, str, str]]  # (field label, old, new)
+
+
+def change_history(action: Action, limit: int = 50) -> list[HistoryEntry]:
+    """Who changed what on an action and when, newest first, from its audit trail."""
+    records = list(
+        action.history.select_related("history_user").order_by("-history_id")[: limit + 1]
+    )
+    labels = {f.name: f.verbose_name for f in Action._meta.fields}
+    skip = {"id", "version", "last_updated", "created_at", "deadline_date", "deadline_precision"}
+    entries = []
+    for record, older in zip(records, [*records[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            delta = record.diff_against(older)
+            for change in delta.changes:
+                if change.field in skip:
+                    continue
+                changes.append(
+                    (
+                        str(labels.get(change.field, change.field)).capitalize(),
+                        _history_value(action, change.field, change.old),
+                        _history_value(action, change.field, change.new),
+                    )
+                )
+            if not changes:
+                continue
+        who = record.history_user.display_name() if record.history_user else "System"
+        kind = {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type]
+        entries.append(HistoryEntry(record.history_date, who, kind, changes))
+        if len(entries) == limit:
+            break
+    return entries
+
+
+def _history_value(action: Action, field: str, value) -> str:
+    if value in (None, ""):
+        return "(none)"
+    if field == "status":
+        status = Status.objects.filter(pk=value).first()
+        return status.label if status else str(value)
+    if field == "workstream":
+        return str(action.plan.workstreams.filter(pk=value).first() or value)
+    return str(value)

@@ -3,7 +3,9 @@ import datetime
 from django import forms
 
 from actionplans.dashboards import quarter_label
-from actionplans.models import Plan, quarter_bounds
+from actionplans.models import Action, Plan, quarter_bounds
+from actionplans.services import parse_revised_deadline
+from councils.models import Rag, Status
 
 MAX_QUARTERS = 40
 
@@ -47,3 +49,128 @@ class AsAtForm(forms.Form):
         self.fields["as_at"].error_messages["invalid_choice"] = (
             "Choose today or the end of one of the listed quarters."
         )
+
+
+class UpdateForm(forms.Form):
+    """An officer's quarterly update: status, %, commentary, an optional revised deadline
+    with its reason, and a reading for each of the action's measures."""
+
+    status = forms.ModelChoiceField(
+        queryset=Status.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
+    percent_complete = forms.IntegerField(
+        label="% complete",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="A whole number from 0 to 100. Leave blank if it cannot be measured.",
+    )
+    commentary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="What has happened since the last update. Required when the status is red "
+        "or amber: say why, and what is being done.",
+    )
+    revised_deadline = forms.CharField(
+        label="Revised deadline (optional)",
+        required=False,
+        max_length=500,
+        help_text="Only if the deadline has changed, as you would write it: 'March 2017', "
+        "'Q4 2016/17'. The original deadline is kept and shown as the baseline.",
+    )
+    deadline_reason = forms.CharField(
+        label="Reason for the revised deadline",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, action: Action, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["status"].queryset = action.plan.council.statuses.all()
+        self.fields["status"].label_from_instance = lambda status: status.label
+        self.measures = list(action.measures.all())
+        for measure in self.measures:
+            self.fields[f"reading_{measure.pk}"] = forms.DecimalField(
+                label=f"{measure.name}{f' ({measure.unit})' if measure.unit else ''}",
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                help_text="The figure for this quarter, if you have it.",
+            )
+
+    @staticmethod
+    def initial_for(action: Action) -> dict:
+        """The form starts from the action as it stands, so an officer changes only what moved."""
+        return {
+            "status": action.status_id,
+            "percent_complete": action.percent_complete,
+            "version": action.version,
+        }
+
+    def data_with_version(self, version: int):
+        data = self.data.copy()
+        data["version"] = str(version)
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "percent_complete": data["percent_complete"],
+            "commentary": data["commentary"],
+            "revised_deadline": data["revised_deadline"],
+            "deadline_reason": data["deadline_reason"],
+            "readings": self.readings(),
+            "expected_version": data["version"],
+        }
+
+    def add_service_errors(self, error: forms.ValidationError) -> None:
+        """Errors the service found (a locked period, say) shown on the fields they concern."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+    def reading_fields(self):
+        return [self[f"reading_{m.pk}"] for m in self.measures]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if (
+            status
+            and status.rag in (Rag.RED, Rag.AMBER)
+            and not cleaned.get("commentary", "").strip()
+        ):
+            self.add_error(
+                "commentary",
+                f"Explain why the action is {status.label.lower()} and what is being done.",
+            )
+        revised = cleaned.get("revised_deadline", "").strip()
+        if revised:
+            try:
+                cleaned["revised_deadline"] = parse_revised_deadline(self.action, revised)
+            except forms.ValidationError as error:
+                self.add_error("revised_deadline", error)
+            if not cleaned.get("deadline_reason", "").strip():
+                self.add_error("deadline_reason", "Give the reason the deadline has changed.")
+        return cleaned
+
+    def readings(self) -> list[dict]:
+        return [
+            {"measure": m.pk, "value": str(self.cleaned_data[f"reading_{m.pk}"])}
+            for m in self.measures
+            if self.cleaned_data.get(f"reading_{m.pk}") is not None
+        ]
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs to change",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The officer sees this with their update.",
+        error_messages={"required": "Say what the officer needs to change."},
+    )

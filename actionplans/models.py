@@ -15,7 +15,6 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actionplans.deadlines import ParsedDeadline, Precision, parse_deadline
-from councils.rules import PLAN_EDITOR_ROLES
 from councils.models import (
     Committee,
     CorporatePriority,
@@ -27,7 +26,7 @@ from councils.models import (
     Status,
     Ward,
 )
-
+from councils.rules import PLAN_EDITOR_ROLES
 
 
 class PlanQuerySet(models.QuerySet):
@@ -130,7 +129,7 @@ class Plan(models.Model):
     )
     requires_approval = models.BooleanField(
         default=False,
-        help_text="Officers' updates wait for a plan manager's approval before anyone else sees them.",
+        help_text="Officers' updates wait for a plan manager's approval before others see them.",
     )
     update_window_opens = models.PositiveSmallIntegerField(
         default=14, help_text="Days before a quarter ends that its updates open."
@@ -290,7 +289,8 @@ class ActionQuerySet(models.QuerySet):
             return self
         editors = Membership.objects.filter(user=user, role__in=PLAN_EDITOR_ROLES)
         return self.filter(
-            Q(plan__council__in=editors.values("council")) | Q(pk__in=self.led_by(user).values("pk"))
+            Q(plan__council__in=editors.values("council"))
+            | Q(pk__in=self.led_by(user).values("pk"))
         )
 
     def open(self) -> ActionQuerySet:
@@ -408,7 +408,9 @@ class Action(models.Model):
         help_text="Officers who may update this action besides its lead departments' officers.",
     )
     baseline_deadline_text = models.CharField(
-        "original deadline (as written)", max_length=500, blank=True,
+        "original deadline (as written)",
+        max_length=500,
+        blank=True,
         help_text="Kept when the deadline is revised, so the original stays visible.",
     )
     baseline_deadline_date = models.DateField("original deadline date", null=True, blank=True)
@@ -431,6 +433,13 @@ class Action(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}".strip()
 
+    def save(self, *args, **kwargs) -> None:
+        self.version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse(
             "actionplans:action-detail", args=[self.plan.council.slug, self.plan.slug, self.pk]
@@ -445,16 +454,11 @@ class Action(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs) -> None:
-        self.version += 1
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "version"}
-        super().save(*args, **kwargs)
-
     @property
     def deadline_was_revised(self) -> bool:
-        return bool(self.baseline_deadline_text) and self.baseline_deadline_text != self.deadline_text
+        return (
+            bool(self.baseline_deadline_text) and self.baseline_deadline_text != self.deadline_text
+        )
 
     def set_deadline(self, value: str | datetime.date | None) -> ParsedDeadline:
         """Store a deadline as written, with the date and precision read from it."""

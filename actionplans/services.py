@@ -111,6 +111,32 @@ def changes_since(action: Action, version: int) -> UpdateConflict:
     return UpdateConflict(changes, changed_by)
 
 
+def update_errors(
+    action: Action,
+    *,
+    status: Status,
+    commentary: str = "",
+    percent_complete: int | None = None,
+    period: ReportingPeriod,
+    revised_deadline: str = "",
+    deadline_reason: str = "",
+) -> dict[str, str]:
+    """What the council's rules say is wrong with an update, field by field (empty if nothing).
+    record_update() enforces these; forms call it to show the errors beside the fields."""
+    errors = {}
+    if status.council_id != action.plan.council_id:
+        errors["status"] = "Choose a status from this council's vocabulary."
+    if percent_complete is not None and not 0 <= percent_complete <= 100:
+        errors["percent_complete"] = "Enter a percentage from 0 to 100."
+    if status.rag in (Rag.RED, Rag.AMBER) and not commentary.strip():
+        errors["commentary"] = f"Explain why the action is {status.label.lower()}."
+    if revised_deadline.strip() and not deadline_reason.strip():
+        errors["deadline_reason"] = "Give the reason the deadline has changed."
+    if period.is_locked:
+        errors["period"] = f"{period.label} is locked: its updates can no longer change."
+    return errors
+
+
 @transaction.atomic
 def record_update(
     action: Action,
@@ -139,20 +165,17 @@ def record_update(
     action = Action.objects.select_for_update().select_related("plan__council").get(pk=action.pk)
     if expected_version is not None and action.version != expected_version:
         raise changes_since(action, expected_version)
-    council = action.plan.council
     reported_on = reported_on or timezone.localdate()
     period = period or period_to_report(action, reported_on)
-    errors = {}
-    if status.council_id != council.pk:
-        errors["status"] = "Choose a status from this council's vocabulary."
-    if percent_complete is not None and not 0 <= percent_complete <= 100:
-        errors["percent_complete"] = "Enter a percentage from 0 to 100."
-    if status.rag in (Rag.RED, Rag.AMBER) and not commentary.strip():
-        errors["commentary"] = f"Explain why the action is {status.label.lower()}."
-    if revised_deadline.strip() and not deadline_reason.strip():
-        errors["deadline_reason"] = "Give the reason the deadline has changed."
-    if period.is_locked:
-        errors["period"] = f"{period.label} is locked: its updates can no longer change."
+    errors = update_errors(
+        action,
+        status=status,
+        commentary=commentary,
+        percent_complete=percent_complete,
+        period=period,
+        revised_deadline=revised_deadline,
+        deadline_reason=deadline_reason,
+    )
     if errors:
         raise ValidationError(errors)
     if percent_complete is None and status.default_percent is not None:

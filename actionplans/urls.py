@@ -9,6 +9,11 @@ plan = council + "plans/<slug:plan_slug>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("my-actions/", views.my_actions, name="my-actions"),
+    path(council + "approvals/", views.approvals, name="approvals"),
+    path(council + "updates/<int:pk>/review/", views.update_review, name="update-review"),
+    path(council + "reporting-periods/", views.reporting_periods, name="reporting-periods"),
+    path(council + "missing-updates/", views.missing_updates_view, name="missing-updates"),
     path(council, views.council_detail, name="council-detail"),
     path(council + "theme-<str:colour>.css", views.council_theme, name="council-theme"),
     path(council + "departments/", views.department_list, name="department-list"),
@@ -26,4 +31,5 @@ urlpatterns = [
     path(plan + "actions/", views.PlanActionsView.as_view(), name="plan-actions"),
     path(plan + "equality-duty/", views.plan_equality, name="plan-equality"),
     path(plan + "actions/<int:pk>/", views.action_detail, name="action-detail"),
+    path(plan + "actions/<int:pk>/update/", views.action_update, name="action-update"),
 ]

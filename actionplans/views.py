@@ -1,8 +1,11 @@
 import dataclasses
 
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -10,9 +13,14 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from actionplans.charts import line_chart, stacked_bar_chart
-from actionplans.dashboards import build_plan_dashboard
+from actionplans.dashboards import (
+    build_my_actions,
+    build_plan_dashboard,
+    change_history,
+    missing_by_department,
+)
 from actionplans.filters import ActionFilter
-from actionplans.forms import AsAtForm
+from actionplans.forms import AsAtForm, ReturnForm, UpdateForm
 from actionplans.models import (
     Action,
     ActionLead,
@@ -22,8 +30,16 @@ from actionplans.models import (
     ProgressUpdate,
     plan_outline,
 )
+from actionplans.services import (
+    UpdateConflict,
+    approve_update,
+    lock_period,
+    record_update,
+    return_update,
+)
 from actionplans.tables import ActionTable
 from councils.models import Committee, Council, Department, PortfolioHolder, Ward
+from councils.rules import roles_in
 
 
 def home(request):
@@ -290,18 +306,24 @@ def plan_equality(request, council_slug: str, plan_slug: str):
 def action_detail(request, council_slug: str, plan_slug: str, pk: int):
     plan = _visible_plan(request, council_slug, plan_slug)
     action = get_object_or_404(
-        Action.objects.select_related("status", "workstream__parent").prefetch_related(
-            Prefetch("lead_links", queryset=ActionLead.objects.select_related("department")),
-            "partners",
-            "wards",
-            Prefetch("measures", queryset=Measure.objects.prefetch_related("readings")),
-            Prefetch(
-                "updates",
-                queryset=ProgressUpdate.objects.select_related("status", "period"),
-            ),
+        plan.actions.select_related("status", "workstream__parent").prefetch_related(
+            Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
         ),
-        plan=plan,
         pk=pk,
+    )
+    action.plan = plan
+    user = request.user
+    can_update = user.has_perm("actionplans.update_action", action)
+    # The public and members see approved updates only; those who update or approve see all.
+    updates = ProgressUpdate.objects.select_related("status", "period")
+    if not (can_update or user.has_perm("actionplans.lock_period", plan)):
+        updates = updates.approved()
+    prefetch_related_objects(
+        [action],
+        "partners",
+        "wards",
+        Prefetch("measures", queryset=Measure.objects.prefetch_related("readings")),
+        Prefetch("updates", queryset=updates),
     )
     measures = [
         (
@@ -318,5 +340,154 @@ def action_detail(request, council_slug: str, plan_slug: str, pk: int):
         )
         for measure in action.measures.all()
     ]
-    context = {"council": plan.council, "plan": plan, "action": action, "measures": measures}
+    context = {
+        "council": plan.council,
+        "plan": plan,
+        "action": action,
+        "measures": measures,
+        "can_update": can_update,
+        "pending": [u for u in action.updates.all() if u.state == ProgressUpdate.State.SUBMITTED],
+        "changes": change_history(action)
+        if user.has_perm("actionplans.view_change_history", plan)
+        else None,
+    }
     return render(request, "actionplans/action_detail.html", context)
+
+
+# Officers' updates, review and chasing ---------------------------------------------------
+
+
+def _member_council(request, council_slug: str, perm: str) -> Council:
+    """A council the user works for, with `perm` on it. Outsiders get 404, members without
+    the permission 403 (signed-out visitors are sent to sign in by @login_required)."""
+    council = get_object_or_404(Council, slug=council_slug)
+    if not request.user.is_superuser and not roles_in(request.user, council.pk):
+        raise Http404
+    if not request.user.has_perm(perm, council):
+        raise PermissionDenied
+    return council
+
+
+def _updatable_action(request, council_slug: str, plan_slug: str, pk: int) -> Action:
+    plan = _visible_plan(request, council_slug, plan_slug)
+    action = get_object_or_404(plan.actions.select_related("plan__council", "status"), pk=pk)
+    if not request.user.is_superuser and not roles_in(request.user, plan.council_id):
+        raise Http404
+    if not request.user.has_perm("actionplans.update_action", action):
+        raise PermissionDenied
+    return action
+
+
+@login_required
+def my_actions(request):
+    today = timezone.localdate()
+    context = build_my_actions(request.user, today)
+    return render(request, "actionplans/my_actions.html", context)
+
+
+@login_required
+def action_update(request, council_slug: str, plan_slug: str, pk: int):
+    action = _updatable_action(request, council_slug, plan_slug, pk)
+    form = UpdateForm(request.POST or None, action=action, initial=UpdateForm.initial_for(action))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = record_update(action, by=request.user, **form.service_arguments())
+        except UpdateConflict as error:
+            # Keep what the officer typed, show what changed, and let them save again on
+            # top of the current version if they still mean it.
+            conflict = error
+            action.refresh_from_db()
+            form = UpdateForm(form.data_with_version(action.version), action=action)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            if update.is_approved:
+                messages.success(request, f"Update saved: the action is now {update.status.label}.")
+            else:
+                messages.success(request, "Update submitted: a plan manager will approve it.")
+            return redirect(action.get_absolute_url())
+    context = {
+        "council": action.plan.council,
+        "plan": action.plan,
+        "action": action,
+        "form": form,
+        "conflict": conflict,
+        "pending": action.updates.awaiting_approval().select_related("status").first(),
+    }
+    return render(request, "actionplans/action_update.html", context)
+
+
+@login_required
+def approvals(request, council_slug: str):
+    council = _member_council(request, council_slug, "actionplans.lock_period")
+    updates = (
+        ProgressUpdate.objects.awaiting_approval()
+        .filter(action__plan__council=council)
+        .filter(action__plan__in=Plan.objects.visible_to(request.user))
+        .select_related("action__plan", "status", "period", "author")
+        .order_by("created_at")
+    )
+    return render(request, "actionplans/approvals.html", {"council": council, "updates": updates})
+
+
+@login_required
+def update_review(request, council_slug: str, pk: int):
+    council = _member_council(request, council_slug, "actionplans.lock_period")
+    update = get_object_or_404(
+        ProgressUpdate.objects.select_related("action__plan", "status", "period", "author"),
+        pk=pk,
+        action__plan__council=council,
+        action__plan__in=Plan.objects.visible_to(request.user),
+    )
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("actionplans.review_update", update):
+            raise PermissionDenied
+        try:
+            if request.POST.get("decision") == "approve":
+                approve_update(update, by=request.user)
+                messages.success(
+                    request,
+                    f"Update approved: {update.action.title} now shows {update.status.label}.",
+                )
+                return redirect("actionplans:approvals", council.slug)
+            if form.is_valid():
+                return_update(update, by=request.user, comment=form.cleaned_data["comment"])
+                messages.success(
+                    request, f"Update returned to {update.author_title or 'its author'}."
+                )
+                return redirect("actionplans:approvals", council.slug)
+        except ValidationError as error:
+            form.add_error(None, error)
+    context = {
+        "council": council,
+        "update": update,
+        "form": form,
+        "can_review": request.user.has_perm("actionplans.review_update", update),
+        "current": update.action,
+    }
+    return render(request, "actionplans/update_review.html", context)
+
+
+@login_required
+def reporting_periods(request, council_slug: str):
+    council = _member_council(request, council_slug, "actionplans.lock_period")
+    if request.method == "POST":
+        period = get_object_or_404(council.reporting_periods, pk=request.POST.get("period"))
+        lock_period(period, by=request.user)
+        messages.success(request, f"{period.label} is locked: its updates can no longer change.")
+        return redirect("actionplans:reporting-periods", council.slug)
+    periods = council.reporting_periods.annotate(update_count=Count("updates")).order_by("-start")
+    return render(
+        request, "actionplans/reporting_periods.html", {"council": council, "periods": periods}
+    )
+
+
+@login_required
+def missing_updates_view(request, council_slug: str):
+    council = _member_council(request, council_slug, "actionplans.view_missing_updates")
+    today = timezone.localdate()
+    actions = Action.objects.visible_to(request.user).for_council(council)
+    context = {"council": council, "today": today, "groups": missing_by_department(actions, today)}
+    return render(request, "actionplans/missing_updates.html", context)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import rules
 
-from councils.models import Membership
+from councils.models import Council, Membership
 
 Role = Membership.Role
 
@@ -30,9 +30,10 @@ MEMBER_ROLES = frozenset(Role.values)
 
 def council_id_of(obj) -> int | None:
     """The council an object belongs to, found by walking up to it."""
-    for attribute in ("council_id",):
-        if hasattr(obj, attribute):
-            return getattr(obj, attribute)
+    if isinstance(obj, Council):
+        return obj.pk
+    if hasattr(obj, "council_id"):
+        return obj.council_id
     for parent in ("plan", "action", "measure", "workstream"):
         if hasattr(obj, parent):
             return council_id_of(getattr(obj, parent))
@@ -91,7 +92,9 @@ is_council_admin = has_role(*ADMIN_ROLES)
 is_officer = has_role(Role.OFFICER)
 is_member = has_role(*MEMBER_ROLES)
 
-rules.add_perm("actionplans.update_action", is_superuser | is_plan_editor | (is_officer & leads_action))
+rules.add_perm(
+    "actionplans.update_action", is_superuser | is_plan_editor | (is_officer & leads_action)
+)
 # Nobody approves their own update, superusers included.
 rules.add_perm("actionplans.review_update", (is_superuser | is_reviewer) & ~authored)
 rules.add_perm("actionplans.manage_plan", is_superuser | is_plan_editor)

@@ -91,3 +91,26 @@ def test_saving_an_action_in_the_admin_rereads_the_deadline_words(rf, superuser,
     assert action_a.deadline_text == "Q1 2016/17"
     assert action_a.deadline_date == datetime.date(2016, 6, 30)
     assert action_a.deadline_precision == "quarter"
+
+
+def test_admin_shows_council_rules_on_the_form_instead_of_failing(
+    client, superuser, action_a, council_a
+):
+    from actionplans.services import lock_period, reporting_period_for
+
+    client.force_login(superuser)
+    delayed = Status.objects.get(council=council_a, label="Delayed")
+    url = reverse("admin:actionplans_progressupdate_add")
+    response = client.post(
+        url, {"action": action_a.pk, "reported_on": "2016-01-15", "status": delayed.pk}
+    )
+    assert response.status_code == 200
+    assert "Explain why the action is delayed." in response.content.decode()
+    lock_period(reporting_period_for(council_a, datetime.date(2015, 11, 1)), by=superuser)
+    on_track = Status.objects.get(council=council_a, label="On track")
+    response = client.post(
+        url, {"action": action_a.pk, "reported_on": "2015-11-02", "status": on_track.pk}
+    )
+    assert response.status_code == 200
+    assert "Q3 2015/16 is locked" in response.content.decode()
+    assert not ProgressUpdate.objects.filter(action=action_a).exists()

@@ -134,8 +134,15 @@ class Loader:
 
     def _load_users(self) -> None:
         for row in self.data["users"]:
+            # Council admins and plan managers work in the admin pages too.
+            staff = row["role"] in (Membership.Role.COUNCIL_ADMIN, Membership.Role.PLAN_MANAGER)
             user, _ = User.objects.update_or_create(
-                username=row["username"], defaults={"job_title": row["job_title"]}
+                username=row["username"],
+                defaults={
+                    "job_title": row["job_title"],
+                    "email": f"{row['username']}@example.org",
+                    "is_staff": staff,
+                },
             )
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
@@ -178,6 +185,7 @@ class Loader:
                 defaults={"amount": Decimal(line["amount"])},
             )
         self.plan = plan
+        self.requires_approval = row.get("requires_approval", False)
         self.reporter = self.users.get(row.get("reporter", ""))
         self.as_at = _date(row.get("status_as_at"))
         self.action_order = 0
@@ -186,6 +194,8 @@ class Loader:
             self._load_workstream(ws_row, parent=None)
         for action_row in row.get("actions", []):
             self._load_action(action_row, workstream=None)
+        # Switched on after the history is loaded: the papers' statuses are already approved.
+        _upsert(Plan, {"pk": plan.pk}, {"requires_approval": self.requires_approval})
 
     def _load_workstream(self, row: dict, *, parent: Workstream | None) -> None:
         # Workstreams are numbered through the whole plan, as printed, nested ones included.

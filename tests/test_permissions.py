@@ -1,0 +1,287 @@
+"""Every URL x every role x (own council, other council): the status each person gets.
+
+Outsiders get 404 (nothing of another council's private side is acknowledged), signed-in
+people without the right role 403, signed-out visitors a redirect to sign in for pages that
+need an account; public pages are 200 for everyone."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from actionplans.models import Action, Plan
+from actionplans.services import record_update
+from councils.models import Council, Department, Membership, Status, User, Ward
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "member",
+    "officer",
+    "democratic_services",
+    "plan_manager",
+    "council_admin",
+    "superuser",
+]
+
+
+def build_council(slug: str) -> dict:
+    council = Council.objects.create(name=f"{slug.title()} Council", slug=slug)
+    on_track = Status.objects.create(council=council, label="On track", rag="green")
+    dept = Department.objects.create(council=council, name="Housing")
+    ward = Ward.objects.create(council=council, name="Central")
+    plans = {
+        visibility: Plan.objects.create(
+            council=council,
+            slug=f"{visibility}-plan",
+            title=f"{visibility} plan",
+            lifecycle="approved",
+            visibility=visibility,
+            requires_approval=True,
+        )
+        for visibility in ("public", "members", "private")
+    }
+    actions = {}
+    for key, plan in plans.items():
+        action = Action.objects.create(plan=plan, title=f"Action in {key}", order=1)
+        action.lead_links.create(department=dept)
+        action.wards.add(ward)
+        actions[key] = action
+    users = {}
+    for role in ROLES[1:-1]:
+        user = User.objects.create_user(f"{slug}-{role}", password="pw", job_title=role)
+        Membership.objects.create(
+            user=user, council=council, role=role, department=dept if role == "officer" else None
+        )
+        users[role] = user
+    # An update waiting for approval, written by the officer.
+    update = record_update(actions["public"], by=users["officer"], status=on_track)
+    return {
+        "council": council,
+        "plans": plans,
+        "actions": actions,
+        "dept": dept,
+        "ward": ward,
+        "update": update,
+        "users": users,
+    }
+
+
+@pytest.fixture
+def world(db):
+    own = build_council("ownshire")
+    other = build_council("othershire")
+    root = User.objects.create_user("root-user", password="pw", is_superuser=True, is_staff=True)
+    return own, other, root
+
+
+def urls(c: dict) -> dict[str, str]:
+    slug = c["council"].slug
+    a = c["actions"]
+    return {
+        "home": reverse("actionplans:home"),
+        "council": reverse("actionplans:council-detail", args=[slug]),
+        "public plan": reverse("actionplans:plan-detail", args=[slug, "public-plan"]),
+        "public plan table": reverse("actionplans:plan-actions", args=[slug, "public-plan"]),
+        "public plan equality": reverse("actionplans:plan-equality", args=[slug, "public-plan"]),
+        "public action": a["public"].get_absolute_url(),
+        "members plan": reverse("actionplans:plan-detail", args=[slug, "members-plan"]),
+        "members action": a["members"].get_absolute_url(),
+        "private plan": reverse("actionplans:plan-detail", args=[slug, "private-plan"]),
+        "private plan table": reverse("actionplans:plan-actions", args=[slug, "private-plan"]),
+        "private action": a["private"].get_absolute_url(),
+        "departments": reverse("actionplans:department-list", args=[slug]),
+        "department": reverse("actionplans:department-detail", args=[slug, c["dept"].pk]),
+        "ward": reverse("actionplans:ward-detail", args=[slug, c["ward"].pk]),
+        "portfolios": reverse("actionplans:portfolio-list", args=[slug]),
+        "committees": reverse("actionplans:committee-list", args=[slug]),
+        "alignment": reverse("actionplans:alignment", args=[slug]),
+        "my actions": reverse("actionplans:my-actions"),
+        "update public action": reverse(
+            "actionplans:action-update", args=[slug, "public-plan", a["public"].pk]
+        ),
+        "update private action": reverse(
+            "actionplans:action-update", args=[slug, "private-plan", a["private"].pk]
+        ),
+        "approvals": reverse("actionplans:approvals", args=[slug]),
+        "review update": reverse("actionplans:update-review", args=[slug, c["update"].pk]),
+        "reporting periods": reverse("actionplans:reporting-periods", args=[slug]),
+        "missing updates": reverse("actionplans:missing-updates", args=[slug]),
+    }
+
+
+PUBLIC = {role: 200 for role in ROLES}
+MEMBERS_ONLY = {"anonymous": 404, **{r: 200 for r in ROLES[1:]}}
+EDITORS_ONLY = {r: 404 for r in ROLES} | {
+    "plan_manager": 200,
+    "council_admin": 200,
+    "superuser": 200,
+}
+SIGNED_IN = {"anonymous": 302, **{r: 200 for r in ROLES[1:]}}
+UPDATERS = {
+    "anonymous": 302,
+    "member": 403,
+    "officer": 200,
+    "democratic_services": 403,
+    "plan_manager": 200,
+    "council_admin": 200,
+    "superuser": 200,
+}
+PRIVATE_UPDATERS = {
+    "anonymous": 302,
+    "member": 404,
+    "officer": 404,
+    "democratic_services": 404,
+    "plan_manager": 200,
+    "council_admin": 200,
+    "superuser": 200,
+}
+REVIEWERS = {
+    "anonymous": 302,
+    "member": 403,
+    "officer": 403,
+    "democratic_services": 403,
+    "plan_manager": 200,
+    "council_admin": 200,
+    "superuser": 200,
+}
+
+# Expected status for a user of the OWN council (rows) on the own council's URLs.
+OWN = {
+    "home": PUBLIC,
+    "council": PUBLIC,
+    "public plan": PUBLIC,
+    "public plan table": PUBLIC,
+    "public plan equality": PUBLIC,
+    "public action": PUBLIC,
+    "departments": PUBLIC,
+    "department": PUBLIC,
+    "ward": PUBLIC,
+    "portfolios": PUBLIC,
+    "committees": PUBLIC,
+    "alignment": PUBLIC,
+    "members plan": MEMBERS_ONLY,
+    "members action": MEMBERS_ONLY,
+    "private plan": EDITORS_ONLY,
+    "private plan table": EDITORS_ONLY,
+    "private action": EDITORS_ONLY,
+    "my actions": SIGNED_IN,
+    "update public action": UPDATERS,
+    "update private action": PRIVATE_UPDATERS,
+    "approvals": REVIEWERS,
+    "review update": REVIEWERS,
+    "reporting periods": REVIEWERS,
+    "missing updates": REVIEWERS,
+}
+# For a user of ANOTHER council, only public pages answer; everything else is 404
+# (signed-out visitors are still asked to sign in first).
+OTHER_PUBLIC = {
+    "home",
+    "council",
+    "public plan",
+    "public plan table",
+    "public plan equality",
+    "public action",
+    "departments",
+    "department",
+    "ward",
+    "portfolios",
+    "committees",
+    "alignment",
+    "my actions",
+}
+
+
+def login_as(client, world, role: str, council_index: int) -> None:
+    own, other, root = world
+    if role == "anonymous":
+        return
+    if role == "superuser":
+        client.force_login(root)
+        return
+    client.force_login((own, other)[council_index]["users"][role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", list(OWN))
+def test_own_council(client, world, role, name):
+    login_as(client, world, role, 0)
+    url = urls(world[0])[name]
+    response = client.get(url)
+    assert response.status_code == OWN[name][role], f"{role} on {name}"
+    if response.status_code == 200:
+        html = response.content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "<" not in title and title.endswith("– Council action plans"), title
+        assert html.count("<h1") == 1, f"{name} should have one main heading"
+
+
+@pytest.mark.parametrize("role", ROLES[1:-1])
+@pytest.mark.parametrize("name", list(OWN))
+def test_other_council(client, world, role, name):
+    """A user of council B on council A's URLs: public pages only, 404 for the rest."""
+    login_as(client, world, role, 1)
+    url = urls(world[0])[name]
+    expected = PUBLIC[role] if name in OTHER_PUBLIC else 404
+    assert client.get(url).status_code == expected, f"{role} of the other council on {name}"
+
+
+@pytest.mark.parametrize("role", ROLES[1:-1])
+def test_other_council_cannot_change_anything_by_guessed_ids(client, world, role):
+    own, other, _ = world
+    client.force_login(other["users"][role])
+    action = own["actions"]["public"]
+    status_id = Status.objects.get(council=own["council"]).pk
+    post = {"version": action.version, "status": status_id, "commentary": "hijack"}
+    assert client.post(urls(own)["update public action"], post).status_code == 404
+    assert client.post(urls(own)["review update"], {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(urls(own)["reporting periods"], {"period": own["update"].period_id}).status_code
+        == 404
+    )
+    own["update"].refresh_from_db()
+    own["update"].period.refresh_from_db()
+    assert own["update"].state == "submitted"
+    assert not own["update"].period.is_locked
+    assert not action.updates.filter(commentary="hijack").exists()
+    # Their own council's update-review URL with our update's id: not found either.
+    guessed = reverse("actionplans:update-review", args=[other["council"].slug, own["update"].pk])
+    assert client.get(guessed).status_code in (403, 404)
+    assert "hijack" not in client.get(urls(own)["public action"]).content.decode()
+
+
+@pytest.mark.parametrize("role", ["member", "officer", "democratic_services"])
+def test_read_only_roles_cannot_review_or_lock(client, world, role):
+    own = world[0]
+    client.force_login(own["users"][role])
+    assert client.post(urls(own)["review update"], {"decision": "approve"}).status_code == 403
+    assert (
+        client.post(urls(own)["reporting periods"], {"period": own["update"].period_id}).status_code
+        == 403
+    )
+    own["update"].refresh_from_db()
+    assert own["update"].state == "submitted"
+
+
+def test_officer_of_another_department_cannot_update(client, world):
+    own = world[0]
+    elsewhere = Department.objects.create(council=own["council"], name="Parks")
+    officer = User.objects.create_user("parks-officer", password="pw")
+    Membership.objects.create(
+        user=officer, council=own["council"], role="officer", department=elsewhere
+    )
+    client.force_login(officer)
+    assert client.get(urls(own)["update public action"]).status_code == 403
+
+
+def test_officer_assigned_to_an_action_may_update_it(client, world):
+    own = world[0]
+    elsewhere = Department.objects.create(council=own["council"], name="Parks")
+    officer = User.objects.create_user("parks-officer", password="pw")
+    Membership.objects.create(
+        user=officer, council=own["council"], role="officer", department=elsewhere
+    )
+    own["actions"]["public"].assignees.add(officer)
+    client.force_login(officer)
+    assert client.get(urls(own)["update public action"]).status_code == 200
