@@ -63,6 +63,8 @@ def test_officer_records_an_update_that_the_public_then_sees(
     form = client.get(update_url(action))
     assert form.status_code == 200
     assert "Update: 1. Run a jobs fair" in text(form)
+    assert "Delayed Amber: say why in the commentary" in text(form)
+    assert "On track Green" in text(form)
     response = post_update(
         client,
         action,
