@@ -174,3 +174,81 @@ class ReturnForm(forms.Form):
         help_text="The officer sees this with their update.",
         error_messages={"required": "Say what the officer needs to change."},
     )
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class SpreadsheetField(forms.FileField):
+    """An .xlsx or .csv upload of at most 10 MB; what is inside is checked by the importer."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("label", "Spreadsheet")
+        kwargs.setdefault("help_text", "An Excel (.xlsx) or CSV file of at most 10 MB.")
+        kwargs.setdefault(
+            "error_messages",
+            {"required": "Choose the spreadsheet to upload.", "empty": "The file is empty."},
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file is larger than 10 MB.")
+        if upload and not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("Upload an Excel (.xlsx) or CSV file.")
+        return upload
+
+
+class PlanImportForm(forms.Form):
+    spreadsheet = SpreadsheetField()
+    title = forms.CharField(
+        label="Plan title",
+        max_length=300,
+        help_text="As the plan is known, e.g. 'Reducing Inequalities Action Plan 2015-16'.",
+        error_messages={"required": "Enter the plan's title."},
+    )
+    sheet = forms.CharField(
+        label="Sheet name (optional)",
+        required=False,
+        max_length=100,
+        help_text="Leave blank to read the first sheet.",
+    )
+
+
+class PlanUpdateUploadForm(forms.Form):
+    spreadsheet = SpreadsheetField(
+        help_text="A spreadsheet exported from this plan and edited: its status, % complete, "
+        "commentary and deadline columns are read."
+    )
+
+
+class StatusMapForm(forms.Form):
+    """One choice per status wording the importer did not recognise: a status of the
+    council's vocabulary, or none (the words are kept as commentary)."""
+
+    NO_STATUS = "none"
+
+    def __init__(self, *args, unknown: dict[str, list[int]], council, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unknown = list(unknown.items())
+        self.statuses = list(council.statuses.all())
+        choices = [
+            ("", "Choose a status"),
+            (self.NO_STATUS, "No status: keep the words as commentary"),
+        ]
+        choices += [(str(s.pk), s.label) for s in self.statuses]
+        for index, (text, rows) in enumerate(self.unknown):
+            self.fields[f"map_{index}"] = forms.ChoiceField(
+                label=text,
+                choices=choices,
+                help_text=f"Row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows[:10]))}",
+                error_messages={"required": f"Choose what “{text[:60]}” means."},
+            )
+
+    def status_map(self) -> dict:
+        by_pk = {str(s.pk): s for s in self.statuses}
+        return {
+            text: by_pk.get(self.cleaned_data[f"map_{index}"])
+            for index, (text, _) in enumerate(self.unknown)
+        }

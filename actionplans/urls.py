@@ -14,6 +14,8 @@ urlpatterns = [
     path(council + "updates/<int:pk>/review/", views.update_review, name="update-review"),
     path(council + "reporting-periods/", views.reporting_periods, name="reporting-periods"),
     path(council + "missing-updates/", views.missing_updates_view, name="missing-updates"),
+    path(council + "import/", views.plan_import, name="plan-import"),
+    path(council + "import/<str:token>/", views.import_preview, name="import-preview"),
     path(council, views.council_detail, name="council-detail"),
     path(council + "theme-<str:colour>.css", views.council_theme, name="council-theme"),
     path(council + "departments/", views.department_list, name="department-list"),
@@ -30,6 +32,8 @@ urlpatterns = [
     path(plan, views.plan_detail, name="plan-detail"),
     path(plan + "actions/", views.PlanActionsView.as_view(), name="plan-actions"),
     path(plan + "equality-duty/", views.plan_equality, name="plan-equality"),
+    path(plan + "upload/", views.plan_upload_changes, name="plan-upload"),
+    path(plan + "export.<str:fmt>", views.plan_export, name="plan-export"),
     path(plan + "actions/<int:pk>/", views.action_detail, name="action-detail"),
     path(plan + "actions/<int:pk>/update/", views.action_update, name="action-update"),
 ]

@@ -1,8 +1,13 @@
 import dataclasses
+import datetime
+import secrets
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from actionplans import exports
 from actionplans.charts import line_chart, stacked_bar_chart
 from actionplans.dashboards import (
     build_my_actions,
@@ -20,7 +26,23 @@ from actionplans.dashboards import (
     missing_by_department,
 )
 from actionplans.filters import ActionFilter
-from actionplans.forms import AsAtForm, ReturnForm, UpdateForm
+from actionplans.forms import (
+    AsAtForm,
+    PlanImportForm,
+    PlanUpdateUploadForm,
+    ReturnForm,
+    StatusMapForm,
+    UpdateForm,
+)
+from actionplans.imports import (
+    ImportProblem,
+    apply_changes,
+    create_plan,
+    find_header,
+    parse_plan,
+    plan_changes,
+    read_table,
+)
 from actionplans.models import (
     Action,
     ActionLead,
@@ -58,7 +80,12 @@ def council_detail(request, council_slug: str):
         .select_related("approved_by")
         .with_progress_counts()
     )
-    return render(request, "actionplans/council_detail.html", {"council": council, "plans": plans})
+    context = {
+        "council": council,
+        "plans": plans,
+        "perms_manage": request.user.has_perm("actionplans.manage_plan", council),
+    }
+    return render(request, "actionplans/council_detail.html", context)
 
 
 @require_GET
@@ -110,6 +137,8 @@ def plan_detail(request, council_slug: str, plan_slug: str):
         "budget_lines": plan.budget_lines.all(),
         "corporate_priorities": plan.corporate_priorities.all(),
         "portfolio_holders": plan.portfolio_holders.all(),
+        "can_upload": request.user.is_authenticated
+        and Action.objects.updatable_by(request.user).filter(plan=plan).exists(),
     }
     return render(request, "actionplans/plan_detail.html", context)
 
@@ -491,3 +520,129 @@ def missing_updates_view(request, council_slug: str):
     actions = Action.objects.visible_to(request.user).for_council(council)
     context = {"council": council, "today": today, "groups": missing_by_department(actions, today)}
     return render(request, "actionplans/missing_updates.html", context)
+
+
+# Spreadsheet import: upload -> preview -> confirm ------------------------------------------
+
+UPLOAD_TTL = datetime.timedelta(days=1)
+
+
+def _store_upload(request, upload, meta: dict) -> str:
+    """Keep an uploaded file until the person confirms its import; its details stay in their
+    session, so nobody else can reach it. Old uploads are swept away here."""
+    folder = Path(settings.IMPORT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = timezone.now().timestamp() - UPLOAD_TTL.total_seconds()
+    for old in folder.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(16)
+    with open(folder / token, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    uploads = request.session.get("uploads", {})
+    uploads[token] = {**meta, "name": upload.name}
+    request.session["uploads"] = uploads
+    return token
+
+
+def _load_upload(request, token: str, council: Council) -> tuple[dict, bytes]:
+    meta = request.session.get("uploads", {}).get(token)
+    path = Path(settings.IMPORT_DIR) / token
+    if meta is None or meta["council"] != council.pk or not path.exists():
+        raise Http404
+    return meta, path.read_bytes()
+
+
+def _discard_upload(request, token: str) -> None:
+    (Path(settings.IMPORT_DIR) / token).unlink(missing_ok=True)
+    uploads = request.session.get("uploads", {})
+    uploads.pop(token, None)
+    request.session["uploads"] = uploads
+
+
+@login_required
+def plan_import(request, council_slug: str):
+    council = _member_council(request, council_slug, "actionplans.manage_plan")
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        meta = {
+            "mode": "create",
+            "council": council.pk,
+            "title": form.cleaned_data["title"],
+            "sheet": form.cleaned_data["sheet"] or None,
+        }
+        token = _store_upload(request, form.cleaned_data["spreadsheet"], meta)
+        return redirect("actionplans:import-preview", council.slug, token)
+    return render(request, "actionplans/import_upload.html", {"council": council, "form": form})
+
+
+@login_required
+def plan_upload_changes(request, council_slug: str, plan_slug: str):
+    plan = _visible_plan(request, council_slug, plan_slug)
+    if not request.user.is_superuser and not roles_in(request.user, plan.council_id):
+        raise Http404
+    if not Action.objects.updatable_by(request.user).filter(plan=plan).exists():
+        raise PermissionDenied
+    form = PlanUpdateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        meta = {"mode": "update", "council": plan.council_id, "plan": plan.pk, "sheet": None}
+        token = _store_upload(request, form.cleaned_data["spreadsheet"], meta)
+        return redirect("actionplans:import-preview", plan.council.slug, token)
+    context = {"council": plan.council, "plan": plan, "form": form}
+    return render(request, "actionplans/import_upload.html", context)
+
+
+@login_required
+def import_preview(request, council_slug: str, token: str):
+    council = get_object_or_404(Council, slug=council_slug)
+    meta, data = _load_upload(request, token, council)
+    plan = None
+    if meta["mode"] == "create":
+        council = _member_council(request, council_slug, "actionplans.manage_plan")
+    else:
+        plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=meta["plan"])
+    context = {"council": council, "plan": plan, "meta": meta, "token": token}
+    try:
+        table = read_table(data, meta["name"], sheet=meta["sheet"])
+        header = find_header(table)
+        unknown = parse_plan(table, header, council).unknown_statuses
+        map_form = StatusMapForm(request.POST or None, unknown=unknown, council=council)
+        status_map = map_form.status_map() if map_form.is_bound and map_form.is_valid() else None
+        parsed = parse_plan(table, header, council, status_map=status_map)
+        changes = plan_changes(parsed, plan) if plan else None
+        context.update(parsed=parsed, map_form=map_form, changes=changes)
+        if request.method == "POST" and request.POST.get("confirm") and map_form.is_valid():
+            with transaction.atomic():
+                if plan is None:
+                    created = create_plan(parsed, council, title=meta["title"], by=request.user)
+                    message = (
+                        f"Imported {len(parsed.actions)} actions into “{created.title}” (a draft)."
+                    )
+                else:
+                    created = plan
+                    apply_changes(changes, plan, by=request.user)
+                    noun = "action" if len(changes) == 1 else "actions"
+                    message = f"Recorded the spreadsheet's changes to {len(changes)} {noun}."
+            _discard_upload(request, token)
+            messages.success(request, message)
+            return redirect(created.get_absolute_url())
+    except ImportProblem as problem:
+        context["problem"] = problem
+    return render(request, "actionplans/import_preview.html", context)
+
+
+def plan_export(request, council_slug: str, plan_slug: str, fmt: str):
+    """The plan as a file: Excel for people, CSV and JSON as open data. Anyone who can see
+    the plan can download it; nothing hidden from them is in it."""
+    plan = _visible_plan(request, council_slug, plan_slug)
+    if fmt not in exports.FORMATS:
+        raise Http404
+    today = timezone.localdate()
+    response = HttpResponse(
+        exports.render(plan, fmt, as_at=today), content_type=exports.content_type(fmt)
+    )
+    filename = exports.export_filename(plan, fmt, as_at=today)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
+    return response

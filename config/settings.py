@@ -188,3 +188,6 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+
+# Uploaded spreadsheets wait here between the preview and the confirmation (a day at most).
+IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", BASE_DIR / "var" / "imports"))

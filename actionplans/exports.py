@@ -1,0 +1,511 @@
+"""A plan's actions as a spreadsheet (XLSX), CSV or JSON open data.
+
+One row generator, plan_rows(), decides what an export says; the renderers only lay its rows
+out (the shape of pretix's base/exporter.py), so the three formats cannot disagree. Every
+export carries the Open Government Licence, and no cell text can run as a formula in a
+spreadsheet program."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from actionplans.models import Action, ActionLead, EqualityAim, OutlineNode, Plan, plan_outline
+from councils.models import Rag, Status
+
+COLUMNS: tuple[str, ...] = (
+    "Ref",
+    "Action",
+    "Workstream",
+    "Lead",
+    "Lead officer",
+    "Deadline",
+    "Deadline date",
+    "Status",
+    "RAG",
+    "% complete",
+    "Commentary",
+    "Last updated",
+    "Description",
+    "Outcomes",
+    "Measures",
+    "Priority",
+    "Wards",
+    "Action ID",
+)
+
+LICENCE_NAME = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+OTHER_ACTIONS = "Other actions"
+CREATOR = "Council action plans"
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+FORMATS: tuple[str, ...] = tuple(CONTENT_TYPES)
+
+Value = str | int | datetime.date | None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A workstream's name above its actions; level 2 for a workstream nested in another."""
+
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action: a value for each of COLUMNS, plus what the flat columns join or word for
+    people (leads, wards, RAG) kept as data for JSON."""
+
+    values: dict[str, Value]
+    lead_departments: list[str]
+    wards: list[str]
+    equality_aims: list[str]
+    deadline_precision: str
+    rag: str | None
+
+
+Row = Heading | ActionRow
+
+
+def plan_rows(plan: Plan, *, as_at: datetime.date | None = None) -> Iterator[Row]:
+    """The plan as printed: each workstream's heading followed by its actions, nested
+    workstreams after their parent's own actions, and actions outside any workstream last
+    (under "Other actions" if the plan has workstreams at all).
+
+    Without `as_at` an action's status, % complete, commentary and last update are its
+    current ones; with it, what they were on that day: the current ones if nothing has been
+    reported since, otherwise the latest approved update on or before the day (as the plan
+    dashboard shows). Four queries (six with `as_at`), whatever the size of the plan."""
+    statuses: dict[int, Status] = {}
+    actions = plan.actions.select_related("status").prefetch_related(
+        Prefetch("lead_links", queryset=ActionLead.objects.select_related("department")),
+        "wards",
+    )
+    if as_at is not None:
+        statuses = {status.pk: status for status in plan.council.statuses.all()}
+        actions = actions.with_status_as_at(as_at)
+    outline = plan_outline(plan, list(actions))
+    has_workstreams = any(node.workstream is not None for node in outline)
+    for node in outline:
+        yield from _node_rows(node, 1, has_workstreams, statuses, as_at)
+
+
+def _node_rows(
+    node: OutlineNode,
+    level: int,
+    has_workstreams: bool,
+    statuses: dict[int, Status],
+    as_at: datetime.date | None,
+) -> Iterator[Row]:
+    if node.workstream is not None:
+        yield Heading(level, str(node.workstream))
+    elif has_workstreams:
+        yield Heading(level, OTHER_ACTIONS)
+    workstream = str(node.workstream) if node.workstream is not None else None
+    for action in node.actions:
+        yield _action_row(action, workstream, statuses, as_at)
+    for child in node.children:
+        yield from _node_rows(child, level + 1, has_workstreams, statuses, as_at)
+
+
+def _action_row(
+    action: Action,
+    workstream: str | None,
+    statuses: dict[int, Status],
+    as_at: datetime.date | None,
+) -> ActionRow:
+    # From its latest report on, an action's current fields are what it said on any day; only
+    # an earlier day needs the history. Fields set without a report (no last_updated) stand.
+    if as_at is None or action.last_updated is None or action.last_updated <= as_at:
+        status = action.status
+        percent = action.percent_complete
+        commentary = action.status_commentary
+        last_updated = action.last_updated
+    else:
+        status = statuses.get(action.as_at_status_id)
+        percent = action.as_at_percent
+        commentary = action.as_at_commentary or ""
+        last_updated = action.as_at_reported_on
+    leads = [department.name for department in action.ordered_leads()]
+    wards = [ward.name for ward in action.wards.all()]
+    aims = [
+        aim.value
+        for served, aim in [
+            (action.serves_eliminate_discrimination, EqualityAim.ELIMINATE),
+            (action.serves_advance_equality, EqualityAim.ADVANCE),
+            (action.serves_foster_relations, EqualityAim.FOSTER),
+        ]
+        if served
+    ]
+    rag = status.rag if status is not None else None
+    values: dict[str, Value] = {
+        "Ref": action.reference,
+        "Action": action.title,
+        "Workstream": workstream,
+        "Lead": ", ".join(leads),
+        "Lead officer": action.lead_officer_title,
+        "Deadline": action.deadline_text,
+        "Deadline date": action.deadline_date,
+        "Status": status.label if status is not None else None,
+        "RAG": dict(Rag.choices).get(rag, rag) if rag else None,
+        "% complete": percent,
+        "Commentary": commentary,
+        "Last updated": last_updated,
+        "Description": action.description,
+        "Outcomes": action.outcomes,
+        "Measures": action.measures_text,
+        "Priority": action.priority,
+        "Wards": ", ".join(wards),
+        "Action ID": action.pk,
+    }
+    return ActionRow(
+        values=values,
+        lead_departments=leads,
+        wards=wards,
+        equality_aims=aims,
+        deadline_precision=action.deadline_precision,
+        rag=rag,
+    )
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula (OWASP's CSV
+# injection list); leading whitespace does not stop some of them.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS) or text.lstrip(" \t\r\n").startswith(FORMULA_TRIGGERS)
+
+
+def neutralise(value: Value) -> Value:
+    """For CSV: text a spreadsheet would run as a formula gets a leading apostrophe, which
+    Excel and LibreOffice read as "this is text". Anything else is returned unchanged."""
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def export_filename(plan: Plan, fmt: str, *, as_at: datetime.date | None = None) -> str:
+    """e.g. norwich-reducing-inequalities-2015-16-2015-10-20.xlsx."""
+    dated = f"-{as_at.isoformat()}" if as_at is not None else ""
+    return f"{plan.council.slug}-{plan.slug}{dated}.{fmt}"
+
+
+def content_type(fmt: str) -> str:
+    return CONTENT_TYPES[fmt]
+
+
+def render(plan: Plan, fmt: str, *, as_at: datetime.date | None = None) -> bytes:
+    """The plan in one of FORMATS. A spreadsheet always states its date, so XLSX without
+    `as_at` is as at today."""
+    if fmt == "xlsx":
+        return render_xlsx(plan, as_at=as_at or timezone.localdate())
+    if fmt == "csv":
+        return render_csv(plan, as_at=as_at)
+    if fmt == "json":
+        return render_json(plan, as_at=as_at)
+    raise ValueError(f"Unknown export format {fmt!r}; choose from {', '.join(FORMATS)}.")
+
+
+# XLSX -------------------------------------------------------------------------------------
+
+HEADER_ROW = 5
+FIRST_DATA_ROW = HEADER_ROW + 1
+DATE_FORMAT = "dd/mm/yyyy"
+RAG_TINTS = {
+    Rag.RED: "FFF6D7D2",
+    Rag.AMBER: "FFFFF2CC",
+    Rag.GREEN: "FFCCE2D8",
+    Rag.BLUE: "FFD2E2F1",
+    Rag.GREY: "FFE5E6E7",
+}
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9D9D9", end_color="FFD9D9D9")
+WIDTHS = {
+    "Ref": 12,
+    "Action": 60,
+    "Workstream": 20,
+    "Lead": 20,
+    "Lead officer": 20,
+    "Deadline": 18,
+    "Deadline date": 13,
+    "Status": 18,
+    "RAG": 12,
+    "% complete": 12,
+    "Commentary": 60,
+    "Last updated": 13,
+    "Description": 50,
+    "Outcomes": 50,
+    "Measures": 50,
+    "Priority": 20,
+    "Wards": 20,
+    "Action ID": 12,
+}
+UNWRAPPED = {"Deadline date", "% complete", "Last updated", "Action ID"}
+STATUS_COLUMN = get_column_letter(COLUMNS.index("Status") + 1)
+ID_COLUMN = get_column_letter(COLUMNS.index("Action ID") + 1)
+
+
+def render_xlsx(plan: Plan, *, as_at: datetime.date) -> bytes:
+    """The plan as an Excel workbook for people to read, filter and edit: title, date and
+    licence above a frozen header row, workstream headings between the actions, and a Status
+    drop-down of the council's words that re-colours when a status is changed."""
+    workbook = Workbook()
+    workbook.properties.title = plan.title
+    workbook.properties.creator = CREATOR
+    sheet = workbook.active
+    sheet.title = "Actions"
+
+    title = sheet.cell(row=1, column=1)
+    write_cell(title, plan.title)
+    title.font = Font(bold=True, size=14)
+    write_cell(sheet.cell(row=2, column=1), f"{plan.council.name} – progress as at {_long(as_at)}")
+    licence = sheet.cell(row=3, column=1)
+    write_cell(licence, f"Published under the {LICENCE_NAME}")
+    licence.hyperlink = LICENCE_URL
+    licence.style = "Hyperlink"
+    licence.comment = Comment(LICENCE_URL, CREATOR)
+
+    for column, name in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=column)
+        write_cell(cell, name)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+    row = HEADER_ROW
+    action_rows: list[int] = []
+    for item in plan_rows(plan, as_at=as_at):
+        row += 1
+        if isinstance(item, Heading):
+            _write_heading(sheet, row, item)
+        else:
+            _write_action(sheet, row, item)
+            action_rows.append(row)
+
+    for column, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[name]
+    # Kept, hidden, so an edited copy can be matched back to its actions.
+    sheet.column_dimensions[ID_COLUMN].hidden = True
+    sheet.freeze_panes = sheet.cell(row=FIRST_DATA_ROW, column=1).coordinate
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{row}"
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    statuses = list(plan.council.statuses.all())
+    if action_rows and statuses:
+        _add_status_choices(workbook, sheet, statuses, _status_ranges(action_rows))
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_cell(cell: Cell, value: Value) -> None:
+    """Put a value in a cell: text always as text, never a formula, whatever it starts with;
+    dates as real dates."""
+    if isinstance(value, str):
+        if not value:
+            return
+        # openpyxl refuses control characters, which text pasted from PDFs sometimes holds.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+        if is_formula_like(value):
+            # So the text stays text if someone edits the cell in Excel.
+            cell.quotePrefix = True
+    elif isinstance(value, datetime.date):
+        cell.value = value
+        cell.number_format = DATE_FORMAT
+    else:
+        cell.value = value
+
+
+def _write_heading(sheet: Worksheet, row: int, heading: Heading) -> None:
+    cell = sheet.cell(row=row, column=1)
+    write_cell(cell, heading.text)
+    nested = heading.level > 1
+    cell.font = Font(bold=True, italic=nested)
+    # Not merged across the row: Excel refuses to sort a filtered range holding merged cells,
+    # and officers sort. The heading text simply runs on over the empty cells beside it.
+    cell.alignment = Alignment(vertical="top", indent=2 if nested else 0)
+
+
+def _write_action(sheet: Worksheet, row: int, item: ActionRow) -> None:
+    for column, name in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=row, column=column)
+        write_cell(cell, item.values[name])
+        cell.alignment = Alignment(vertical="top", wrap_text=name not in UNWRAPPED)
+
+
+def _status_ranges(rows: list[int]) -> str:
+    """The Status cells of the action rows, as runs between headings: "H7:H10 H12:H14"."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    return " ".join(f"{STATUS_COLUMN}{first}:{STATUS_COLUMN}{last}" for first, last in runs)
+
+
+def _add_status_choices(
+    workbook: Workbook, sheet: Worksheet, statuses: list[Status], ranges: str
+) -> None:
+    # The drop-down reads its words from a hidden sheet: a list typed into the rule itself
+    # would split a label such as "Achieved, or on target" at its comma.
+    lists = workbook.create_sheet("Lists")
+    lists.sheet_state = "hidden"
+    for row, status in enumerate(statuses, start=1):
+        write_cell(lists.cell(row=row, column=1), status.label)
+    choices = DataValidation(
+        type="list",
+        formula1=f"Lists!$A$1:$A${len(statuses)}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Status",
+        error="Choose a status from the list",
+    )
+    choices.sqref = MultiCellRange(ranges)
+    sheet.add_data_validation(choices)
+    # Conditional rather than fixed fills, so a status changed in the sheet re-colours.
+    for status in statuses:
+        tint = RAG_TINTS.get(status.rag, RAG_TINTS[Rag.GREY])
+        sheet.conditional_formatting.add(
+            ranges,
+            CellIsRule(
+                operator="equal",
+                formula=[_excel_text(status.label)],
+                fill=PatternFill(fill_type="solid", start_color=tint, end_color=tint),
+            ),
+        )
+
+
+def _excel_text(text: str) -> str:
+    """A string literal for an Excel formula."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _long(day: datetime.date) -> str:
+    """20 October 2015, the way a council paper writes a date."""
+    return f"{day.day} {day:%B %Y}"
+
+
+# CSV --------------------------------------------------------------------------------------
+
+
+def render_csv(plan: Plan, *, as_at: datetime.date | None = None) -> bytes:
+    """One row per action, its workstream in a column rather than as a heading row, each
+    row naming the licence. UTF-8 with a byte-order mark, without which Excel misreads
+    anything beyond ASCII ("–", "£")."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*COLUMNS, "Licence"])
+    for item in _action_rows(plan_rows(plan, as_at=as_at)):
+        writer.writerow([*(_csv_text(item.values[name]) for name in COLUMNS), LICENCE_NAME])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_text(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(neutralise(value))
+
+
+# JSON -------------------------------------------------------------------------------------
+
+
+def render_json(plan: Plan, *, as_at: datetime.date | None = None) -> bytes:
+    """The plan as open data: licence, council, plan, workstreams and actions, dates as ISO
+    strings. A workstream's parent and an action's workstream are given by the workstream's
+    name as printed ("Objective 1: To consider…"), which each workstream also lists."""
+    council = plan.council
+    workstreams = plan.workstreams.select_related("parent")
+    document = {
+        "licence": {"name": LICENCE_NAME, "url": LICENCE_URL},
+        "council": {"name": council.name, "slug": council.slug},
+        "plan": {
+            "title": plan.title,
+            "slug": plan.slug,
+            "period_start": _iso(plan.period_start),
+            "period_end": _iso(plan.period_end),
+            "approved_by": plan.approved_by.name if plan.approved_by else None,
+            "approved_on": _iso(plan.approved_on),
+            "url": settings.SITE_URL + plan.get_absolute_url(),
+        },
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
+        "as_at": _iso(as_at),
+        "workstreams": [
+            {
+                "name": str(workstream),
+                "reference": workstream.reference,
+                "title": workstream.title,
+                "parent": str(workstream.parent) if workstream.parent else None,
+            }
+            for workstream in workstreams
+        ],
+        "actions": [_json_action(item) for item in _action_rows(plan_rows(plan, as_at=as_at))],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _json_action(item: ActionRow) -> dict:
+    values = item.values
+    status = {"label": values["Status"], "rag": item.rag} if values["Status"] else None
+    return {
+        "ref": values["Ref"],
+        "title": values["Action"],
+        "workstream": values["Workstream"],
+        "lead_departments": item.lead_departments,
+        "lead_officer": values["Lead officer"],
+        "deadline": {
+            "text": values["Deadline"],
+            "date": _iso(values["Deadline date"]),
+            "precision": item.deadline_precision,
+        },
+        "status": status,
+        "percent_complete": values["% complete"],
+        "commentary": values["Commentary"],
+        "last_updated": _iso(values["Last updated"]),
+        "description": values["Description"],
+        "outcomes": values["Outcomes"],
+        "measures": values["Measures"],
+        "priority": values["Priority"],
+        "wards": item.wards,
+        "equality_duty_aims": item.equality_aims,
+        "id": values["Action ID"],
+    }
+
+
+def _iso(day: Value) -> str | None:
+    return day.isoformat() if isinstance(day, datetime.date) else None
+
+
+def _action_rows(rows: Iterable[Row]) -> Iterator[ActionRow]:
+    return (row for row in rows if isinstance(row, ActionRow))

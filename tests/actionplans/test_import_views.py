@@ -1,0 +1,188 @@
+"""Upload -> preview -> confirm in the browser, for a new plan and for an edited export."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from actionplans.models import Action, Plan, ProgressUpdate
+from councils.models import User
+
+pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def text(response) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def workbook_bytes(rows: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=XLSX)
+
+
+SHEET = [
+    ["Housing action plan 2016-17"],
+    [],
+    ["Ref", "Action", "Lead", "Deadline", "Status"],
+    ["Better homes"],
+    ["1", "Insulate 200 council homes", "Housing", "March 2017", "On track"],
+    ["2", "Review the allocations policy", "Housing, Strategy", "Q3 2016/17", "Awaiting Cabinet"],
+    ["Key: statuses as agreed at the performance board"],
+]
+
+
+def test_plan_manager_imports_a_plan_mapping_an_unknown_status(client, plan_manager, council_a):
+    client.force_login(plan_manager)
+    response = client.post(
+        reverse("actionplans:plan-import", args=["anytown"]),
+        {"spreadsheet": upload("housing.xlsx", workbook_bytes(SHEET)), "title": "Housing plan"},
+    )
+    preview_url = response["Location"]
+    page = text(client.get(preview_url))
+    assert "Check the import of housing.xlsx" in page
+    assert "Insulate 200 council homes" in page and "Review the allocations policy" in page
+    assert "Awaiting Cabinet" in page  # an unknown status word, to be matched
+    # Confirming without choosing what the unknown word means is refused.
+    response = client.post(preview_url, {"confirm": "1"})
+    assert "Choose what “Awaiting Cabinet” means." in text(response)
+    assert not Plan.objects.filter(title="Housing plan").exists()
+    not_started = council_a.statuses.get(label="Not started")
+    response = client.post(preview_url, {"confirm": "1", "map_0": str(not_started.pk)})
+    plan = Plan.objects.get(council=council_a, title="Housing plan")
+    assert response["Location"] == plan.get_absolute_url()
+    actions = {a.reference: a for a in plan.actions.select_related("status", "workstream")}
+    assert (
+        actions["1"].status.label == "On track" and actions["1"].workstream.title == "Better homes"
+    )
+    assert actions["2"].status.label == "Not started"
+    assert actions["2"].lead_display() == "Housing, Strategy"
+    assert (actions["2"].deadline_text, actions["2"].deadline_precision) == (
+        "Q3 2016/17",
+        "quarter",
+    )
+
+
+def test_a_bad_file_gets_a_clear_message_and_nothing_is_saved(client, plan_manager):
+    client.force_login(plan_manager)
+    before = Plan.objects.count()
+    response = client.post(
+        reverse("actionplans:plan-import", args=["anytown"]),
+        {"spreadsheet": upload("plan.xlsx", b"\x89PNG\r\n\x1a\n not a spreadsheet"), "title": "X"},
+    )
+    page = text(client.get(response["Location"]))
+    assert "The spreadsheet cannot be imported" in page
+    assert "Nothing has been saved." in page
+    assert Plan.objects.count() == before
+    response = client.post(
+        reverse("actionplans:plan-import", args=["anytown"]),
+        {"spreadsheet": upload("plan.pdf", b"%PDF-1.4"), "title": "X"},
+    )
+    assert "Upload an Excel (.xlsx) or CSV file." in text(response)
+
+
+def test_only_plan_editors_may_import_and_only_their_own_uploads(
+    client, plan_manager, member, outsider
+):
+    url = reverse("actionplans:plan-import", args=["anytown"])
+    client.force_login(member)
+    assert client.get(url).status_code == 403
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(plan_manager)
+    response = client.post(
+        url, {"spreadsheet": upload("h.xlsx", workbook_bytes(SHEET)), "title": "H"}
+    )
+    preview_url = response["Location"]
+    client.force_login(User.objects.get(username="norwich-plan-manager"))
+    assert client.get(preview_url).status_code == 404  # another person's upload
+
+
+def test_round_trip_of_an_edited_export(client):
+    """Export a demo plan, change three statuses as an officer would in Excel, upload it back,
+    check the preview, confirm, and see the changes on the dashboard."""
+    client.force_login(User.objects.get(username="city-plan-manager"))
+    plan_url = reverse(
+        "actionplans:plan-detail", args=["example-city", "equalities-action-plan-2013-2016"]
+    )
+    exported = client.get(
+        reverse(
+            "actionplans:plan-export",
+            args=["example-city", "equalities-action-plan-2013-2016", "xlsx"],
+        )
+    ).content
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    sheet = book["Actions"]
+    header = [cell.value for cell in sheet[5]]
+    ref, status, commentary = (header.index(n) + 1 for n in ("Ref", "Status", "Commentary"))
+    edits = {"4.": "Behind schedule", "5.": "Achieved or on target", "6.": "Complete"}
+    for row in sheet.iter_rows(min_row=6):
+        reference = row[ref - 1].value
+        if reference in edits:
+            row[status - 1].value = edits[reference]
+            if edits[reference] == "Behind schedule":
+                row[commentary - 1].value = "Waiting for school results"
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(
+        reverse(
+            "actionplans:plan-upload", args=["example-city", "equalities-action-plan-2013-2016"]
+        ),
+        {"spreadsheet": upload("edited.xlsx", out.getvalue())},
+    )
+    preview_url = response["Location"]
+    preview = client.get(preview_url)
+    page = text(preview)
+    assert "Changes (3)" in page
+    assert "Status: “(none)” to “Behind schedule”" in page
+    assert "Commentary: “(none)” to “Waiting for school results”" in page
+    response = client.post(preview_url, {"confirm": "1"})
+    assert response["Location"] == plan_url
+    actions = {
+        a.reference: a for a in Action.objects.filter(plan__slug="equalities-action-plan-2013-2016")
+    }
+    assert actions["4."].status.label == "Behind schedule"
+    assert actions["4."].status_commentary == "Waiting for school results"
+    assert actions["6."].status.label == "Complete"
+    assert ProgressUpdate.objects.filter(action=actions["5."]).count() == 1
+    dashboard = text(client.get(plan_url))
+    assert "2 (11%) are behind schedule" in dashboard  # action 17 was already amber
+
+
+def test_officer_cannot_change_actions_they_do_not_lead_by_upload(client):
+    officer = User.objects.get(username="norwich-officer")
+    client.force_login(officer)
+    plan_args = ["norwich", "reducing-inequalities-2015-16"]
+    exported = client.get(reverse("actionplans:plan-export", args=[*plan_args, "xlsx"])).content
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    sheet = book["Actions"]
+    header = [cell.value for cell in sheet[5]]
+    title_col, status_col = header.index("Action") + 1, header.index("Status") + 1
+    for row in sheet.iter_rows(min_row=6):
+        if row[title_col - 1].value == "Neighbourhood improvements":  # led by Housing, not LNS
+            row[status_col - 1].value = "Complete"
+    out = io.BytesIO()
+    book.save(out)
+    response = client.post(
+        reverse("actionplans:plan-upload", args=plan_args),
+        {"spreadsheet": upload("e.xlsx", out.getvalue())},
+    )
+    preview_url = response["Location"]
+    assert "Changes (1)" in text(client.get(preview_url))
+    page = text(client.post(preview_url, {"confirm": "1"}))
+    assert "Neighbourhood improvements" in page and "cannot be imported" in page
+    action = Action.objects.get(title="Neighbourhood improvements")
+    assert action.status.label == "Yet to start"
