@@ -1492,9 +1492,14 @@ def _change_for(row: ParsedAction, action: Action, parsed: ParsedPlan) -> Action
         change.status = row.status
     # Only columns the file has are compared: a missing column is not an emptied one.
     has_percent = "percent" in parsed.fields and "percent" not in row.bad_fields
-    if has_percent and row.percent != action.percent_complete:
-        change.fields.append(("% complete", _number(action.percent_complete), _number(row.percent)))
-        change.percent_complete = row.percent
+    percent = row.percent
+    if percent is None and change.status is not None:
+        # A blank % beside a status with a default (Complete: 100) means that default, as it
+        # does on the update form; otherwise re-uploading a file would undo it.
+        percent = change.status.default_percent
+    if has_percent and percent != action.percent_complete:
+        change.fields.append(("% complete", _number(action.percent_complete), _number(percent)))
+        change.percent_complete = percent
     has_commentary = "commentary" in parsed.fields or row.commentary
     if has_commentary and row.commentary != change.commentary:
         change.fields.append(("commentary", _short(change.commentary), _short(row.commentary)))

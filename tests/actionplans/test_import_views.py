@@ -160,6 +160,14 @@ def test_round_trip_of_an_edited_export(client):
     assert ProgressUpdate.objects.filter(action=actions["5."]).count() == 1
     dashboard = text(client.get(plan_url))
     assert "2 (11%) are behind schedule" in dashboard  # action 17 was already amber
+    # The same file again changes nothing: "Complete" with a blank % means its default 100%.
+    response = client.post(
+        reverse(
+            "actionplans:plan-upload", args=["example-city", "equalities-action-plan-2013-2016"]
+        ),
+        {"spreadsheet": upload("edited.xlsx", out.getvalue())},
+    )
+    assert "there is nothing to change" in text(client.get(response["Location"]))
 
 
 def test_officer_cannot_change_actions_they_do_not_lead_by_upload(client):

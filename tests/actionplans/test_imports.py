@@ -1231,7 +1231,7 @@ def test_cli_applies_an_edited_export(tracked_plan, council_a, plan_manager, tmp
         "Row 8: 'Promote food growing': status Not started -> On track; % complete (none) -> 20"
     ) in output
     assert "Row 10: 'Neighbourhood improvements': deadline March 2016 -> June 2016" in output
-    assert "Recorded 3 progress update(s) on 'Reducing inequalities'." in output
+    assert "Recorded 3 progress updates on 'Reducing inequalities'." in output
     assert tracked_plan.actions.get(title="Promote food growing").percent_complete == 20
 
 

@@ -107,7 +107,8 @@ class Command(BaseCommand):
         self._refuse_unknown_statuses(parsed, council)
         if parsed.errors:
             raise CommandError(
-                f"{len(parsed.errors)} cell(s) cannot be read (listed above). Nothing was saved."
+                f"{_count(len(parsed.errors), 'cell')} cannot be read (listed above). "
+                "Nothing was saved."
             )
         return parsed
 
@@ -127,7 +128,7 @@ class Command(BaseCommand):
             "to keep the words as commentary with no status."
         )
         raise CommandError(
-            f"{len(parsed.unknown_statuses)} status wording(s) need mapping with --map "
+            f"{_count(len(parsed.unknown_statuses), 'status wording')} to map with --map "
             "(listed above). Nothing was saved."
         )
 
@@ -194,6 +195,12 @@ class Command(BaseCommand):
             return
         updates = apply_changes(changes, plan, by=user, dry_run=dry_run)
         if dry_run:
-            self.stdout.write(f"Dry run: {len(changes)} update(s) checked. Nothing was saved.")
+            checked = _count(len(changes), "update")
+            self.stdout.write(f"Dry run: {checked} checked. Nothing was saved.")
         else:
-            self.stdout.write(f"Recorded {len(updates)} progress update(s) on '{plan.title}'.")
+            recorded = _count(len(updates), "progress update")
+            self.stdout.write(f"Recorded {recorded} on '{plan.title}'.")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

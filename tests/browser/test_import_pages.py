@@ -1,0 +1,73 @@
+"""The spreadsheet import pages in a real browser: upload, preview with status words to map,
+the error page for a bad file, and the confirmed plan; axe-core on each."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from actionplans.models import Plan
+from tests.browser.conftest import axe_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sheet_bytes() -> bytes:
+    book = openpyxl.Workbook()
+    for row in [
+        ["Community safety plan"],
+        ["Ref", "Action", "Lead", "Deadline", "Status"],
+        ["Safer streets"],
+        ["1", "Install 40 street lights", "Housing", "March 2017", "On target"],
+        ["2", "Set up a hate crime panel", "Strategy", "Q3 2016/17", "Waiting for police"],
+    ]:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_import_pages_are_accessible_and_work(live_server, page, tmp_path):
+    call_command("seed_demo", quiet_users=True)
+    base = live_server.url
+    failures = {}
+
+    def audit(label):
+        if violations := axe_violations(page):
+            failures[label] = violations
+
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "norwich-plan-manager")
+    page.fill("#id_password", "demo-council-2015")
+    page.click("button[type=submit]")
+
+    page.goto(base + "/councils/norwich/")
+    page.get_by_role("link", name="Import a plan from a spreadsheet").click()
+    audit("upload form")
+    page.get_by_role("button", name="Upload and preview").click()
+    assert "Choose the spreadsheet to upload." in page.locator(".govuk-error-summary").inner_text()
+    audit("upload form with errors")
+
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"this is not a spreadsheet")
+    page.set_input_files("#id_spreadsheet", str(bad))
+    page.fill("#id_title", "Broken")
+    page.get_by_role("button", name="Upload and preview").click()
+    assert "The spreadsheet cannot be imported" in page.content()
+    audit("preview of a bad file")
+
+    good = tmp_path / "safety.xlsx"
+    good.write_bytes(sheet_bytes())
+    page.goto(base + "/councils/norwich/import/")
+    page.set_input_files("#id_spreadsheet", str(good))
+    page.fill("#id_title", "Community safety plan")
+    page.get_by_role("button", name="Upload and preview").click()
+    assert "Install 40 street lights" in page.content()
+    audit("preview with a status word to map")
+    page.get_by_label("Waiting for police").select_option(label="Due to start")
+    page.get_by_role("button", name="Import 2 actions").click()
+    assert page.locator("h1").inner_text().startswith("Community safety plan")
+    plan = Plan.objects.get(title="Community safety plan")
+    assert plan.actions.count() == 2
+    assert not failures, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in failures.items())
