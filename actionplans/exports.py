@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import json
+import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -356,10 +357,21 @@ def _write_heading(sheet: Worksheet, row: int, heading: Heading) -> None:
 
 
 def _write_action(sheet: Worksheet, row: int, item: ActionRow) -> None:
+    lines = 1
     for column, name in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=row, column=column)
         write_cell(cell, item.values[name])
         cell.alignment = Alignment(vertical="top", wrap_text=name not in UNWRAPPED)
+        if name not in UNWRAPPED and isinstance(item.values[name], str):
+            lines = max(lines, _wrapped_lines(item.values[name], WIDTHS.get(name, 12)))
+    # Spreadsheet programs do not all grow a row to fit wrapped text when they open a file,
+    # so the row is given the height its longest wrapped cell needs (15 points a line).
+    sheet.row_dimensions[row].height = min(lines, 20) * 15
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """How many lines `text` wraps to, word by word, in a column `width` characters wide."""
+    return sum(max(1, len(textwrap.wrap(line, width=max(width, 1)))) for line in text.split("\n"))
 
 
 def _status_ranges(rows: list[int]) -> str:
