@@ -264,6 +264,9 @@ WIDTHS = {
     "Wards": 20,
     "Action ID": 12,
 }
+# Shared style objects: building one per cell cost seconds on a 10,000-action export.
+TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+TOP_NOWRAP = Alignment(vertical="top", wrap_text=False)
 UNWRAPPED = {"Deadline date", "% complete", "Last updated", "Action ID"}
 STATUS_COLUMN = get_column_letter(COLUMNS.index("Status") + 1)
 ID_COLUMN = get_column_letter(COLUMNS.index("Action ID") + 1)
@@ -361,7 +364,7 @@ def _write_action(sheet: Worksheet, row: int, item: ActionRow) -> None:
     for column, name in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=row, column=column)
         write_cell(cell, item.values[name])
-        cell.alignment = Alignment(vertical="top", wrap_text=name not in UNWRAPPED)
+        cell.alignment = TOP_NOWRAP if name in UNWRAPPED else TOP_WRAP
         if name not in UNWRAPPED and isinstance(item.values[name], str):
             lines = max(lines, _wrapped_lines(item.values[name], WIDTHS.get(name, 12)))
     # Spreadsheet programs do not all grow a row to fit wrapped text when they open a file,

@@ -144,7 +144,9 @@ class Plan(models.Model):
     objects = PlanQuerySet.as_manager()
 
     class Meta:
-        ordering = ["council", "-period_start", "title"]
+        # Ordering by a foreign key's _id column, not the relation: Django would otherwise
+        # join the related table to sort by its own ordering (here and on the models below).
+        ordering = ["council_id", "-period_start", "title"]
         constraints = [
             models.UniqueConstraint(fields=["council", "slug"], name="plan_slug_unique_per_council")
         ]
@@ -222,7 +224,7 @@ class BudgetLine(models.Model):
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["plan", "financial_year", "source"]
+        ordering = ["plan_id", "financial_year", "source"]
 
     def __str__(self) -> str:
         return f"{self.financial_year_label}: £{self.amount:,.0f}"
@@ -250,7 +252,7 @@ class Workstream(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["plan", "order", "id"]
+        ordering = ["plan_id", "order", "id"]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}" if self.reference else self.title
@@ -424,7 +426,7 @@ class Action(models.Model):
     objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["plan", "order", "id"]
+        ordering = ["plan_id", "order", "id"]
         indexes = [
             models.Index(fields=["plan", "order"]),
             models.Index(fields=["deadline_date"]),
@@ -526,7 +528,7 @@ class Measure(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["action", "order", "id"]
+        ordering = ["action_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -547,7 +549,7 @@ class MeasureReading(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["measure", "date"]
+        ordering = ["measure_id", "date"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "date"], name="one_reading_per_measure_date")
         ]
@@ -588,7 +590,7 @@ class ReportingPeriod(models.Model):
     )
 
     class Meta:
-        ordering = ["council", "start"]
+        ordering = ["council_id", "start"]
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "financial_year", "quarter"], name="one_period_per_quarter"
@@ -667,7 +669,7 @@ class ProgressUpdate(models.Model):
     objects = ProgressUpdateQuerySet.as_manager()
 
     class Meta:
-        ordering = ["action", "-reported_on", "-created_at"]
+        ordering = ["action_id", "-reported_on", "-created_at"]
         indexes = [models.Index(fields=["action", "-reported_on"])]
 
     def __str__(self) -> str:

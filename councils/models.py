@@ -300,7 +300,7 @@ class Membership(models.Model):
     objects = CouncilScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["council", "role"]
+        ordering = ["council_id", "role"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "council", "role"], name="membership_unique_role"
