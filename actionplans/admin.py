@@ -21,7 +21,7 @@ from actionplans.models import (
 from actionplans.services import period_to_report, record_update, update_errors
 from councils.admin import CouncilScopedAdmin, CouncilScopedInline
 from councils.models import Membership
-from councils.rules import PLAN_EDITOR_ROLES
+from councils.rules import PLAN_EDITOR_ROLES, REPORT_ROLES
 
 
 class PlanScopedAdmin(CouncilScopedAdmin):
@@ -49,6 +49,7 @@ class WorkstreamInline(PlanScopedInline, admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
+    autocomplete_roles = REPORT_ROLES  # report writers pick the plan an appendix shows
     list_display = ["title", "council", "kind", "lifecycle", "visibility", "approved_on"]
     list_filter = ["council", "kind", "lifecycle", "visibility"]
     search_fields = ["title", "summary", "council__name"]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "councils",
     "actionplans",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -28,7 +28,7 @@ from councils.models import (
     User,
     Ward,
 )
-from councils.rules import ADMIN_ROLES, PLAN_EDITOR_ROLES, council_id_of, roles_in
+from councils.rules import ADMIN_ROLES, PLAN_EDITOR_ROLES, REPORT_ROLES, council_id_of, roles_in
 
 # Council websites are https; Django 6 assumes so too, and 5.2 warns until told.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -284,8 +284,9 @@ class CouncilScopedInline(_CouncilScoping):
         return self._parent_allows(request, obj, "change")
 
 
-# Council configuration: council admins administer it; plan editors may pick from it.
-CONFIG_LOOKUP_ROLES = ADMIN_ROLES | PLAN_EDITOR_ROLES
+# Council configuration: council admins administer it; plan editors and report writers may
+# pick from it.
+CONFIG_LOOKUP_ROLES = ADMIN_ROLES | PLAN_EDITOR_ROLES | REPORT_ROLES
 
 
 class MembershipInlineFormSet(forms.BaseInlineFormSet):

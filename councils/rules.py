@@ -22,6 +22,8 @@ Role = Membership.Role
 PLAN_EDITOR_ROLES = frozenset({Role.PLAN_MANAGER, Role.COUNCIL_ADMIN})
 # Who may approve or return officers' updates, lock periods and chase missing updates.
 REVIEWER_ROLES = frozenset({Role.PLAN_MANAGER, Role.COUNCIL_ADMIN})
+# Who prepares committee reports and their appendices.
+REPORT_ROLES = frozenset({Role.DEMOCRATIC_SERVICES, Role.COUNCIL_ADMIN})
 # Who administers a council's users, departments and vocabulary.
 ADMIN_ROLES = frozenset({Role.COUNCIL_ADMIN})
 # Who may read members-only plans: anyone with a role in the council.
@@ -102,3 +104,4 @@ rules.add_perm("actionplans.lock_period", is_superuser | is_reviewer)
 rules.add_perm("actionplans.view_missing_updates", is_superuser | is_reviewer)
 rules.add_perm("actionplans.view_change_history", is_superuser | is_plan_editor | is_officer)
 rules.add_perm("councils.administer_council", is_superuser | is_council_admin)
+rules.add_perm("reports.prepare_report", is_superuser | has_role(*REPORT_ROLES))

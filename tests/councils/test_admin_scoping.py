@@ -370,10 +370,19 @@ def test_plan_manager_records_progress_on_their_actions_only(
     assert client.get(delete).status_code == 403
 
 
-# Everyone else with a staff flag: nothing.
+# Everyone else with a staff flag: nothing (democratic services: committee reports only).
 
 
-@pytest.mark.parametrize("role", [Role.OFFICER, Role.MEMBER, Role.DEMOCRATIC_SERVICES])
+def test_democratic_services_see_only_committee_reports(client, council_a, rows):
+    client.force_login(staff("staff-dem", council_a, Role.DEMOCRATIC_SERVICES))
+    index = client.get(reverse("admin:index"))
+    assert [app["app_label"] for app in index.context["app_list"]] == ["reports"]
+    for model in admin.site._registry:
+        expected = 200 if model._meta.app_label == "reports" else 403
+        assert client.get(changelist(model)).status_code == expected, model
+
+
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.MEMBER])
 def test_other_staff_see_no_models(client, council_a, rows, role):
     client.force_login(staff(f"staff-{role}", council_a, role))
     index = client.get(reverse("admin:index"))

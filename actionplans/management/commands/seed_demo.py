@@ -10,7 +10,9 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -309,6 +311,11 @@ class Command(BaseCommand):
             plans = council.plans.count()
             actions = Action.objects.filter(plan__council=council).count()
             self.stdout.write(f"{council.name}: {plans} plans, {actions} actions")
+
+        # Committee reports live in their own app, which builds on this one: run its loader by
+        # name rather than import it, so imports keep pointing one way.
+        if apps.is_installed("reports"):
+            call_command("seed_demo_reports", stdout=self.stdout)
 
         admin, _ = User.objects.update_or_create(
             username="admin",

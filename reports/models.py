@@ -1,0 +1,134 @@
+"""Committee reports: the front sheet Cabinet sees, and its appendices drawn from live plans."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from actionplans.models import Plan
+from councils.models import Committee, CorporatePriority, Council, PortfolioHolder, Ward
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_council(self, council: Council) -> ReportQuerySet:
+        return self.filter(council=council)
+
+    def public(self) -> ReportQuerySet:
+        """Exempt (private) reports never appear publicly."""
+        return self.filter(is_exempt=False)
+
+
+class CommitteeReport(models.Model):
+    """A report to a committee meeting, with the fields of a council's front sheet."""
+
+    class Numbering(models.TextChoices):
+        NUMBERS = "numbers", "Appendix 1, 2, 3"
+        LETTERS = "letters", "Appendix A, B, C"
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="reports")
+    committee = models.ForeignKey(
+        Committee, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    meeting_date = models.DateField()
+    item_number = models.CharField(max_length=20, blank=True)
+    report_of = models.CharField(
+        max_length=300,
+        help_text="Job title of the officer reporting, e.g. 'Executive head of strategy'.",
+    )
+    subject = models.CharField(max_length=300)
+    purpose = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True, help_text="One recommendation per paragraph.")
+    corporate_priorities = models.ManyToManyField(CorporatePriority, blank=True)
+    financial_implications = models.TextField(blank=True)
+    wards = models.ManyToManyField(Ward, blank=True)
+    wards_text = models.CharField(
+        "wards (as written)",
+        max_length=300,
+        blank=True,
+        help_text="e.g. 'All wards generally and Lakenham specifically'.",
+    )
+    cabinet_members = models.ManyToManyField(PortfolioHolder, blank=True)
+    background_documents = models.TextField(blank=True, help_text="'None' if there are none.")
+    is_exempt = models.BooleanField(
+        "exempt (private)", default=False, help_text="Exempt reports never appear on public pages."
+    )
+    appendix_numbering = models.CharField(
+        max_length=10, choices=Numbering.choices, default=Numbering.NUMBERS
+    )
+    show_page_numbers = models.BooleanField(
+        default=True,
+        help_text="'Page n of N' in each appendix's footer. Switch off when the agenda pack is "
+        "numbered as a whole.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["council_id", "-meeting_date", "item_number"]
+
+    def __str__(self) -> str:
+        committee = self.committee.name if self.committee else "Committee"
+        return f"{committee} {self.meeting_date:%d %B %Y}: {self.subject}"
+
+    def recommendation_list(self) -> list[str]:
+        return [line.strip() for line in self.recommendations.split("\n") if line.strip()]
+
+
+class ContactOfficer(models.Model):
+    """A contact named on the front sheet by job title (names are personal data)."""
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="contacts")
+    job_title = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["report_id", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.job_title
+
+
+class Appendix(models.Model):
+    """One appendix of a report, drawn from a plan as at a date."""
+
+    class Kind(models.TextChoices):
+        PLAN_PROGRESS = "plan_progress", "Plan progress"
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="appendices")
+    order = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.PLAN_PROGRESS)
+    title = models.CharField(
+        max_length=300, help_text="e.g. 'Reducing Inequalities Action Plan 2015-16'."
+    )
+    # RESTRICT: a plan with appendices cannot be deleted on its own, but its council can go.
+    plan = models.ForeignKey(Plan, on_delete=models.RESTRICT, related_name="appendices")
+    as_at = models.DateField(help_text="The date the appendix reports progress as at.")
+
+    class Meta:
+        ordering = ["report_id", "order", "id"]
+        verbose_name_plural = "appendices"
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.title}"
+
+    @property
+    def label(self) -> str:
+        if self.report.appendix_numbering == CommitteeReport.Numbering.LETTERS:
+            return f"Appendix {chr(ord('A') + self.order - 1)}"
+        return f"Appendix {self.order}"
+
+    def clean(self) -> None:
+        if self.plan_id and self.report_id and self.plan.council_id != self.report.council_id:
+            raise ValidationError({"plan": "Choose a plan of the report's council."})
+        if self.as_at and self.as_at > timezone.localdate():
+            raise ValidationError(
+                {"as_at": "Progress can only be reported as at today or earlier."}
+            )

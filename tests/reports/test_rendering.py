@@ -1,0 +1,169 @@
+"""Appendices render from one template to HTML and to tagged A4 PDFs, from live data as at
+a date, fetching nothing but our own static files."""
+
+import datetime
+import re
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from actionplans.models import Action, Plan
+from councils.models import Committee, Council, Membership, User
+from reports.models import Appendix, CommitteeReport
+from reports.rendering import BASE_URL, StaticOnlyFetcher, render_appendix_html, render_appendix_pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def appendix() -> Appendix:
+    council = Council.objects.get(slug="norwich")
+    report = CommitteeReport.objects.create(
+        council=council,
+        committee=Committee.objects.get(council=council, name="Cabinet"),
+        meeting_date=datetime.date(2015, 11, 4),
+        item_number="8",
+        report_of="Executive head of strategy, people and neighbourhoods",
+        subject="Reducing inequalities action plan",
+    )
+    return Appendix.objects.create(
+        report=report,
+        order=1,
+        title="Reducing Inequalities Action Plan 2015-16",
+        plan=Plan.objects.get(slug="reducing-inequalities-2015-16"),
+        as_at=datetime.date(2015, 10, 20),
+    )
+
+
+def pdf_facts(pdf: bytes, tmp_path) -> tuple[str, str, str]:
+    path = tmp_path / "appendix.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    return " ".join(text.split()), info, fonts
+
+
+def test_pdf_holds_every_action_heading_and_status(appendix, tmp_path):
+    text, info, fonts = pdf_facts(render_appendix_pdf(appendix), tmp_path)
+    plan = appendix.plan
+    for workstream in plan.workstreams.all():
+        assert workstream.title in text
+    for action in plan.actions.select_related("status"):
+        assert action.title in text, action.title
+        assert action.status.label in text
+    assert "Appendix 1 Reducing Inequalities Action Plan 2015-16" in text
+    assert "Progress as at 20 October 2015" in text
+    assert "Jobs Fair delivered and local activity trialled in Lakenham" in text
+    assert "Norwich City Council – Cabinet, 4 November 2015, item 8" in text  # running header
+    assert re.search(r"Page 1 of 3", text)
+    assert "Pages: 3" in " ".join(info.split())
+    assert "Page size: 841.89 x 595.276 pts (A4)" in " ".join(info.split())
+    assert "Tagged: yes" in " ".join(info.split())
+    assert (
+        "Title: Appendix 1: Reducing Inequalities Action Plan 2015-16 – Norwich City Council"
+        in (" ".join(info.split()))
+    )
+    embedded = [line.split()[-5] for line in fonts.splitlines()[2:] if line.strip()]
+    assert embedded and all(flag == "yes" for flag in embedded)
+
+
+def test_appendix_shows_status_as_at_its_date(appendix, tmp_path):
+    appendix.as_at = datetime.date(2015, 9, 30)
+    text, _, _ = pdf_facts(render_appendix_pdf(appendix), tmp_path)
+    assert "No status reported" in text  # most statuses were first reported on 20 October
+    assert "awaiting the Universal Credit roll-out timetable" in text  # the July update
+
+
+def test_html_preview_comes_from_the_same_template(appendix):
+    html = render_appendix_html(appendix)
+    assert "<h1>Reducing Inequalities Action Plan 2015-16</h1>" in html
+    assert html.count('<th scope="col">Action</th>') == 5  # one table per workstream
+    assert '<html lang="en-GB">' in html
+
+
+def test_user_text_is_escaped(appendix, tmp_path):
+    action = appendix.plan.actions.first()
+    action.title = '<img src="https://evil.example/x.png"> & <b>bold</b>'
+    action.save()
+    html = render_appendix_html(appendix)
+    assert "&lt;img src=" in html and "<img" not in html
+    text, _, _ = pdf_facts(render_appendix_pdf(appendix), tmp_path)
+    assert '<img src="https://evil.example/x.png"> & <b>bold</b>' in text
+
+
+def test_the_fetcher_serves_only_our_static_files():
+    fetcher = StaticOnlyFetcher()
+    css = fetcher.fetch(BASE_URL + "static/reports/appendix.css")
+    assert b"@page" in css.read()
+    for url in [
+        "https://evil.example/x.css",
+        "file:///etc/passwd",
+        BASE_URL + "static/../../etc/passwd",
+    ]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_letters_and_page_numbers_are_the_councils_choice(appendix, tmp_path):
+    report = appendix.report
+    report.appendix_numbering = CommitteeReport.Numbering.LETTERS
+    report.show_page_numbers = False
+    report.save()
+    appendix.refresh_from_db()
+    text, _, _ = pdf_facts(render_appendix_pdf(appendix), tmp_path)
+    assert "Appendix A" in text
+    assert "Page 1 of" not in text
+
+
+def test_exempt_reports_are_excluded_from_public_listings(appendix):
+    report = appendix.report
+    assert CommitteeReport.objects.public().filter(pk=report.pk).exists()
+    report.is_exempt = True
+    report.save()
+    assert not CommitteeReport.objects.public().filter(pk=report.pk).exists()
+
+
+def test_appendix_plan_must_belong_to_the_reports_council(appendix):
+    from django.core.exceptions import ValidationError
+
+    appendix.plan = Plan.objects.get(slug="tackling-social-inequalities")
+    with pytest.raises(ValidationError):
+        appendix.full_clean()
+
+
+def test_a_council_with_reports_can_still_be_deleted(appendix):
+    council = appendix.report.council
+    council.delete()
+    assert not CommitteeReport.objects.filter(pk=appendix.report_id).exists()
+    assert not Action.objects.filter(plan__council__slug="norwich").exists()
+
+
+def test_admin_shows_democratic_services_their_own_councils_reports_only(
+    client, appendix, council_b
+):
+    other = CommitteeReport.objects.create(
+        council=council_b,
+        meeting_date=datetime.date(2016, 1, 1),
+        report_of="x",
+        subject="Zeta budget",
+    )
+    officer = User.objects.get(username="norwich-democratic-services")
+    officer.is_staff = True
+    officer.save()
+    client.force_login(officer)
+    page = client.get(reverse("admin:reports_committeereport_changelist")).content.decode()
+    assert "Reducing inequalities action plan" in page and "Zeta budget" not in page
+    assert (
+        client.get(reverse("admin:reports_committeereport_change", args=[other.pk])).status_code
+        == 302
+    )
+    councillor = User.objects.get(username="norwich-councillor")
+    councillor.is_staff = True
+    councillor.save()
+    client.force_login(councillor)
+    assert client.get(reverse("admin:reports_committeereport_changelist")).status_code == 403
+    assert Membership.objects.filter(user=officer, role="democratic_services").exists()
