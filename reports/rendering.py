@@ -5,17 +5,17 @@ the network or read files outside the static folders, whatever text a user typed
 
 from __future__ import annotations
 
+import datetime
 import mimetypes
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from django.utils import timezone
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from actionplans.dashboards import action_states
-from actionplans.models import plan_outline
+from actionplans.models import Plan, plan_outline
 from reports.models import Appendix
 
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
@@ -42,35 +42,56 @@ class StaticOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
 
 
-def appendix_context(appendix: Appendix) -> dict:
-    """What a plan-progress appendix shows: every action grouped by workstream as the plan
-    is written, with its status, commentary and deadline as at the appendix's date."""
-    plan = appendix.plan
+def progress_context(
+    plan: Plan, as_at: datetime.date, *, title: str, label: str = "", report=None
+) -> dict:
+    """What a plan-progress document shows: every action grouped by workstream as the plan
+    is written, with its status, commentary and deadline as at `as_at`."""
     statuses = {s.pk: s for s in plan.council.statuses.all()}
-    states = action_states(plan.actions.all(), statuses, as_at=appendix.as_at)
+    states = action_states(plan.actions.all(), statuses, as_at=as_at)
     for state in states:
         state.action.state = state
-    report = appendix.report
     return {
-        "appendix": appendix,
+        "label": label,
+        "title": title,
+        "as_at": as_at,
         "report": report,
-        "council": report.council,
+        "council": plan.council,
         "plan": plan,
+        "show_page_numbers": report.show_page_numbers if report else True,
         "outline": plan_outline(plan, [s.action for s in states]),
         "has_references": any(s.action.reference for s in states),
         "has_workstreams": plan.workstreams.exists(),
-        "generated_on": timezone.localdate(),
     }
+
+
+def appendix_context(appendix: Appendix) -> dict:
+    return progress_context(
+        appendix.plan,
+        appendix.as_at,
+        title=appendix.title,
+        label=appendix.label,
+        report=appendix.report,
+    )
 
 
 def render_appendix_html(appendix: Appendix) -> str:
     return render_to_string("reports/appendix_plan_progress.html", appendix_context(appendix))
 
 
-def render_appendix_pdf(appendix: Appendix) -> bytes:
-    """The appendix as a tagged PDF/UA-1 document, A4, fonts embedded."""
+def html_to_pdf(html: str) -> bytes:
+    """A tagged PDF/UA-1 document, fonts embedded, fetching only our static files."""
     import weasyprint
 
-    html = render_appendix_html(appendix)
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
     return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def render_appendix_pdf(appendix: Appendix) -> bytes:
+    return html_to_pdf(render_appendix_html(appendix))
+
+
+def render_plan_pdf(plan: Plan, as_at: datetime.date) -> bytes:
+    """A plan's progress as a PDF of its own, outside any committee report."""
+    context = progress_context(plan, as_at, title=plan.title)
+    return html_to_pdf(render_to_string("reports/appendix_plan_progress.html", context))

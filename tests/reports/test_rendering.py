@@ -167,3 +167,37 @@ def test_admin_shows_democratic_services_their_own_councils_reports_only(
     client.force_login(councillor)
     assert client.get(reverse("admin:reports_committeereport_changelist")).status_code == 403
     assert Membership.objects.filter(user=officer, role="democratic_services").exists()
+
+
+def test_export_plan_writes_a_tagged_pdf_as_at_a_date(tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "plan.pdf"
+    call_command(
+        "export_plan",
+        "reducing-inequalities-2015-16",
+        format="pdf",
+        as_at=datetime.date(2015, 12, 31),
+        out=str(out),
+    )
+    text, info, _ = pdf_facts(out.read_bytes(), tmp_path)
+    assert "Reducing Inequalities Action Plan 2015-16" in text
+    assert "Progress as at 31 December 2015" in text
+    assert "Appendix" not in text  # a plan on its own, not part of a report
+    assert "Tagged: yes" in " ".join(info.split())
+
+
+def test_build_report_writes_each_appendix(tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+    call_command("build_report", str(report.pk), f"--out={tmp_path / 'papers'}")
+    files = sorted(p.name for p in (tmp_path / "papers").iterdir())
+    assert files == [
+        "appendix-1-reducing-inequalities-action-plan-2015-16.pdf",
+        "appendix-2-outline-pilot-activity-within-lakenham.pdf",
+    ]
+    out = capsys.readouterr().out
+    assert out.count("sha256 ") == 2 and "Built 2 appendices" in out
+    with pytest.raises(CommandError, match="No committee report with id 999999"):
+        call_command("build_report", "999999", f"--out={tmp_path}")

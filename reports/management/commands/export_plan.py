@@ -1,4 +1,4 @@
-"""Write a plan's actions to a file: an Excel workbook, CSV or JSON open data.
+"""Write a plan's actions to a file: an Excel workbook, CSV or JSON open data, or a PDF.
 
     python manage.py export_plan reducing-inequalities-2015-16 --format xlsx --out plan.xlsx
 
@@ -17,6 +17,7 @@ from actionplans.emails import count_actions
 from actionplans.exports import FORMATS, render
 from actionplans.models import Plan
 from councils.models import Council
+from reports.rendering import render_plan_pdf
 
 
 def iso_date(text: str) -> datetime.date:
@@ -57,7 +58,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("plan", help="The plan's id or slug.")
-        parser.add_argument("--format", choices=FORMATS, required=True)
+        parser.add_argument("--format", choices=[*FORMATS, "pdf"], required=True)
         parser.add_argument("--out", type=Path, required=True, help="The file to write.")
         parser.add_argument(
             "--council", help="The council's slug, when several councils use the plan's slug."
@@ -73,9 +74,10 @@ class Command(BaseCommand):
         plan = find_plan(options["plan"], options["council"])
         fmt = options["format"]
         as_at = options["as_at"]
-        if fmt == "xlsx" and as_at is None:
+        if fmt in ("xlsx", "pdf") and as_at is None:
             as_at = timezone.localdate()
-        data = render(plan, fmt, as_at=as_at)
+        # PDFs come from the reports app, which builds on the plan exports.
+        data = render_plan_pdf(plan, as_at) if fmt == "pdf" else render(plan, fmt, as_at=as_at)
         path = Path(options["out"])  # call_command passes a string
         try:
             path.write_bytes(data)
