@@ -100,7 +100,9 @@ class Appendix(models.Model):
     """One appendix of a report, drawn from a plan as at a date."""
 
     class Kind(models.TextChoices):
-        PLAN_PROGRESS = "plan_progress", "Plan progress"
+        PLAN_PROGRESS = "plan_progress", "Plan progress (every action by workstream)"
+        PROGRESS_SUMMARY = "progress_summary", "Progress summary (counts, chart, changes)"
+        EXCEPTIONS = "exceptions", "Exception report (red, amber and overdue actions)"
 
     report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="appendices")
     order = models.PositiveSmallIntegerField(default=1)
@@ -124,6 +126,18 @@ class Appendix(models.Model):
         if self.report.appendix_numbering == CommitteeReport.Numbering.LETTERS:
             return f"Appendix {chr(ord('A') + self.order - 1)}"
         return f"Appendix {self.order}"
+
+    def previous(self) -> Appendix | None:
+        """The same plan's appendix in the latest earlier report: what "changes since the last
+        report" compares with."""
+        return (
+            Appendix.objects.filter(
+                plan_id=self.plan_id, report__meeting_date__lt=self.report.meeting_date
+            )
+            .select_related("report__committee")
+            .order_by("-report__meeting_date", "-as_at")
+            .first()
+        )
 
     def clean(self) -> None:
         if self.plan_id and self.report_id and self.plan.council_id != self.report.council_id:

@@ -5,6 +5,7 @@ the network or read files outside the static folders, whatever text a user typed
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import mimetypes
 
@@ -14,8 +15,10 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from actionplans.dashboards import action_states
+from actionplans.charts import stacked_bar_chart
+from actionplans.dashboards import action_states, build_plan_dashboard
 from actionplans.models import Plan, plan_outline
+from councils.models import Rag
 from reports.models import Appendix
 
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
@@ -65,18 +68,56 @@ def progress_context(
     }
 
 
+TEMPLATES = {
+    Appendix.Kind.PLAN_PROGRESS: "reports/appendix_plan_progress.html",
+    Appendix.Kind.PROGRESS_SUMMARY: "reports/appendix_summary.html",
+    Appendix.Kind.EXCEPTIONS: "reports/appendix_exceptions.html",
+}
+
+
 def appendix_context(appendix: Appendix) -> dict:
-    return progress_context(
-        appendix.plan,
-        appendix.as_at,
-        title=appendix.title,
-        label=appendix.label,
-        report=appendix.report,
+    """What an appendix of its kind shows, as at its date."""
+    plan, as_at = appendix.plan, appendix.as_at
+    context = progress_context(
+        plan, as_at, title=appendix.title, label=appendix.label, report=appendix.report
     )
+    if appendix.kind == Appendix.Kind.PROGRESS_SUMMARY:
+        previous = appendix.previous()
+        dashboard = build_plan_dashboard(plan, as_at=as_at)
+        chart = stacked_bar_chart(
+            "Status of actions by " + plan.workstream_label.lower(), dashboard.chart_rows()
+        )
+        changes = []
+        if previous is not None:
+            statuses = {s.pk: s for s in plan.council.statuses.all()}
+            states = action_states(
+                plan.actions.all(), statuses, as_at=as_at, previous=previous.as_at
+            )
+            changes = [state for state in states if state.has_changed]
+        context.update(
+            dashboard=dashboard,
+            chart=dataclasses.replace(chart, summary=dashboard.chart_summary()),
+            previous=previous,
+            changes=changes,
+        )
+    elif appendix.kind == Appendix.Kind.EXCEPTIONS:
+        states = [node_action.state for node_action in _actions(context["outline"])]
+        context["exceptions"] = [
+            state for state in states if state.rag in (Rag.RED, Rag.AMBER) or state.is_overdue
+        ]
+    return context
+
+
+def _actions(outline) -> list:
+    """Every action of an outline, in plan order."""
+    actions = []
+    for node in outline:
+        actions += node.actions + _actions(node.children)
+    return actions
 
 
 def render_appendix_html(appendix: Appendix) -> str:
-    return render_to_string("reports/appendix_plan_progress.html", appendix_context(appendix))
+    return render_to_string(TEMPLATES[appendix.kind], appendix_context(appendix))
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -201,3 +201,45 @@ def test_build_report_writes_each_appendix(tmp_path, capsys):
     assert out.count("sha256 ") == 2 and "Built 2 appendices" in out
     with pytest.raises(CommandError, match="No committee report with id 999999"):
         call_command("build_report", "999999", f"--out={tmp_path}")
+
+
+def test_progress_summary_counts_charts_and_compares_with_the_last_report(appendix, tmp_path):
+    earlier = CommitteeReport.objects.create(
+        council=appendix.report.council,
+        committee=appendix.report.committee,
+        meeting_date=datetime.date(2015, 9, 2),
+        report_of="x",
+        subject="Quarter 1 progress",
+    )
+    Appendix.objects.create(
+        report=earlier, order=1, title="Q1", plan=appendix.plan, as_at=datetime.date(2015, 7, 31)
+    )
+    appendix.kind = Appendix.Kind.PROGRESS_SUMMARY
+    appendix.order = 2
+    appendix.save()
+    text, info, _ = pdf_facts(render_appendix_pdf(appendix), tmp_path)
+    assert "9 (53%) of 17 actions are complete or on target; 8 (47%) have not started." in text
+    assert "Actions by status" in text and "Actions by RAG colour" in text
+    assert "Status of actions by workstream" in text
+    assert (
+        "Changes since the last report (Cabinet, 2 September 2015; progress as at 31 July 2015)"
+        in text
+    )
+    # Universal Credit was Yet to start in July and On target by 20 October.
+    assert "Ensure a smooth transition to Universal Credit" in text
+    assert "Tagged: yes" in " ".join(info.split())
+
+
+def test_progress_summary_without_an_earlier_report_says_so(appendix):
+    appendix.kind = Appendix.Kind.PROGRESS_SUMMARY
+    html = render_appendix_html(appendix)
+    assert "This is the first report on this plan." in html
+    assert "<svg" in html
+
+
+def test_exception_report_lists_red_amber_and_overdue_actions(appendix, tmp_path):
+    appendix.kind = Appendix.Kind.EXCEPTIONS
+    appendix.as_at = datetime.date(2015, 12, 31)
+    text, _, _ = pdf_facts(render_appendix_pdf(appendix), tmp_path)
+    assert "Promote food growing" in text and "(overdue)" in text  # October 2015, not done
+    assert "Ensure a smooth transition to Universal Credit" not in text  # on target, in time
