@@ -84,6 +84,7 @@ def council_detail(request, council_slug: str):
         "council": council,
         "plans": plans,
         "perms_manage": request.user.has_perm("actionplans.manage_plan", council),
+        "perms_reports": request.user.has_perm("reports.prepare_report", council),
     }
     return render(request, "actionplans/council_detail.html", context)
 

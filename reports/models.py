@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.models import Plan
@@ -75,6 +76,9 @@ class CommitteeReport(models.Model):
     def __str__(self) -> str:
         committee = self.committee.name if self.committee else "Committee"
         return f"{committee} {self.meeting_date:%d %B %Y}: {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:report-detail", args=[self.council.slug, self.pk])
 
     def recommendation_list(self) -> list[str]:
         return [line.strip() for line in self.recommendations.split("\n") if line.strip()]
