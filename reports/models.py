@@ -150,3 +150,33 @@ class Appendix(models.Model):
             raise ValidationError(
                 {"as_at": "Progress can only be reported as at today or earlier."}
             )
+
+
+def published_path(instance: PublishedFile, filename: str) -> str:
+    return (
+        f"reports/{instance.report.council_id}/{instance.report_id}/v{instance.version}/{filename}"
+    )
+
+
+class PublishedFile(models.Model):
+    """A generated appendix, frozen: the bytes as published, never regenerated in place."""
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="published")
+    appendix = models.ForeignKey(
+        Appendix, on_delete=models.SET_NULL, null=True, blank=True, related_name="published"
+    )
+    label = models.CharField(max_length=300, help_text="As printed, e.g. 'Appendix 1: …'.")
+    version = models.PositiveIntegerField()
+    file = models.FileField(upload_to=published_path)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    generated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report_id", "-version", "label"]
+
+    def __str__(self) -> str:
+        return f"{self.label} (version {self.version})"

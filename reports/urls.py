@@ -11,4 +11,9 @@ urlpatterns = [
     path(reports + "<int:pk>/", views.report_detail, name="report-detail"),
     path(reports + "<int:pk>/appendices/<int:order>/", views.appendix_html, name="appendix-html"),
     path(reports + "<int:pk>/appendices/<int:order>.pdf", views.appendix_pdf, name="appendix-pdf"),
+    path(
+        reports + "<int:pk>/published/<int:file_pk>.pdf",
+        views.published_file,
+        name="published-file",
+    ),
 ]

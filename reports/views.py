@@ -1,13 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
 from councils.models import Council
 from councils.rules import roles_in
-from reports.models import CommitteeReport
+from reports.models import CommitteeReport, PublishedFile
 from reports.rendering import render_appendix_html, render_appendix_pdf
+from reports.services import publish_report
 
 
 def _report_council(request, council_slug: str) -> Council:
@@ -45,7 +47,31 @@ def report_detail(request, council_slug: str, pk: int):
         council=council,
         pk=pk,
     )
-    return render(request, "reports/report_detail.html", {"council": council, "report": report})
+    if request.method == "POST":
+        if not report.appendices.exists():
+            messages.error(request, "Add an appendix before publishing.")
+        else:
+            files = publish_report(report, by=request.user)
+            messages.success(request, f"Published version {files[0].version}: {len(files)} PDFs.")
+        return redirect(report.get_absolute_url())
+    context = {
+        "council": council,
+        "report": report,
+        "published": report.published.select_related("generated_by"),
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+def published_file(request, council_slug: str, pk: int, file_pk: int):
+    """A published PDF exactly as it was published."""
+    council = _report_council(request, council_slug)
+    published = get_object_or_404(PublishedFile, pk=file_pk, report__pk=pk, report__council=council)
+    response = FileResponse(published.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="v{published.version}-{published.file.name.rsplit("/", 1)[-1]}"'
+    )
+    return response
 
 
 @login_required
