@@ -1,0 +1,603 @@
+"""Benchmark the plan-progress appendix PDF against WeasyPrint on a bare table of the same rows.
+
+Run from the project root:
+
+    .venv/bin/python bench/report_pdf.py [--actions 300] [--repeat 3]
+
+It builds one council with a status vocabulary, ten departments and a Cabinet committee, and
+one approved plan of N actions in 10 workstreams, worded as council papers word them: action
+texts of 80 to 150 characters, one to three lead departments (a tenth with only a lead
+officer's job title), deadlines such as "March 2016", "Q3 2016/17" or "Ongoing", and two
+approved progress updates per action (written with bulk_create, reported before the as-at
+date) whose statuses cycle through the vocabulary with commentary of 50 to 200 characters.
+A committee report with one plan-progress appendix as at 30 September 2016 draws on it.
+Then it times, in the same process:
+
+* the reference: weasyprint.HTML(string=bare_html).write_pdf(), where bare_html is a
+  minimal <table> of the same N rows' text in six plain columns (Ref, Action, Lead,
+  Deadline, Status, Commentary), no CSS at all: WeasyPrint's floor for these rows;
+* two variants of the reference, each with a few rules: `table { width: 100%;
+  table-layout: fixed }`, to show what the automatic table layout costs, and the
+  appendix's page and body text (A4 landscape, its margins, 10pt Liberation Sans), to show
+  what the page size and font alone change;
+* render_appendix_pdf(appendix), as the report page makes it: the queries, the template and
+  the PDF/UA-1 document with its stylesheet, fonts, running headers and page numbers;
+* the same split in two: render_appendix_html(appendix) (queries and template) and
+  html_to_pdf(html) on the HTML rendered once beforehand (WeasyPrint alone).
+
+The reference is the point. Absolute milliseconds depend on the machine and what else is
+running; WeasyPrint laying out the same words on the same machine in the same run is slowed
+down alike. So "the appendix costs 0.9 bare tables" means something on any machine.
+
+Each step gets one untimed warm-up run, then --repeat timed runs (time.perf_counter; the
+median and minimum are reported). A step whose runs have taken less than a second in all is
+run again until they have (at most 100 runs), so the HTML render is a median of many runs.
+Pages are counted with poppler's `pdfinfo` (a dash if it is not installed).
+
+The database: with DATABASE_URL unset, a throwaway SQLite file in a temporary directory that
+is deleted at the end (the project's db.sqlite3 is never opened). With DATABASE_URL set (for
+example to a PostgreSQL database), everything is created under a council with a unique slug,
+and that council, its report, its plan and their history rows are deleted at the end.
+Either way the schema is brought up to date with `migrate` first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import datetime
+import html
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+
+# Settings are read from the environment when Django sets up, so all of this comes first.
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+os.environ.setdefault("DEBUG", "1")
+TEMP_DIR: str | None = None
+if not os.environ.get("DATABASE_URL"):
+    TEMP_DIR = tempfile.mkdtemp(prefix="bench-report-pdf-")
+    # Removed however the script ends: --help, a bad argument or a failed check included.
+    atexit.register(shutil.rmtree, TEMP_DIR, ignore_errors=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{TEMP_DIR}/bench.sqlite3"
+
+import django  # noqa: E402
+
+django.setup()
+
+import weasyprint  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from actionplans.models import (  # noqa: E402
+    Action,
+    ActionLead,
+    Plan,
+    ProgressUpdate,
+    Workstream,
+)
+from actionplans.services import reporting_period_for  # noqa: E402
+from councils.models import Committee, Council, Department, Status  # noqa: E402
+from reports.models import Appendix, CommitteeReport  # noqa: E402
+from reports.rendering import (  # noqa: E402
+    appendix_context,
+    html_to_pdf,
+    render_appendix_html,
+    render_appendix_pdf,
+)
+
+VOCABULARY = [  # label, RAG colour, started, complete: as in tests/conftest.py
+    ("Not started", "grey", False, False),
+    ("On track", "green", True, False),
+    ("Delayed", "amber", True, False),
+    ("Off track", "red", True, False),
+    ("Complete", "blue", True, True),
+]
+DEPARTMENTS = [
+    "Housing",
+    "Strategy",
+    "Planning",
+    "Public Health",
+    "Community Safety",
+    "Environmental Services",
+    "Economic Development",
+    "Finance",
+    "Human Resources",
+    "Customer Services",
+]
+WORKSTREAMS = 10
+SEED = 20160930  # the generated plan is the same in every run
+AS_AT = datetime.date(2016, 9, 30)  # the end of Q2 2016/17
+UPDATES_ON = [datetime.date(2016, 6, 24), datetime.date(2016, 9, 23)]  # both before AS_AT
+MEETING = datetime.date(2016, 11, 30)
+# A step quicker than this in all is run again until it has taken this long (or MAX_RUNS).
+MIN_SECONDS = 1.0
+MAX_RUNS = 100
+
+# Pieces of action texts: a verb, an object and qualifiers, joined to 80-150 characters.
+VERBS = [
+    "Develop and publish",
+    "Review and update",
+    "Deliver",
+    "Work with partners to deliver",
+    "Introduce",
+    "Extend",
+    "Commission",
+    "Consult residents on",
+    "Implement",
+    "Monitor the take-up of",
+    "Promote",
+    "Agree and adopt",
+]
+OBJECTS = [
+    "a housing strategy for older and disabled residents",
+    "the council's equality impact assessment process",
+    "a programme of free health checks for people over 40",
+    "the local plan's policies on affordable housing",
+    "targeted support for households at risk of homelessness",
+    "the community safety partnership's hate crime reporting scheme",
+    "an apprenticeship scheme for young people not in education or employment",
+    "the customer contact centre's opening hours and channels",
+    "energy efficiency grants for private rented homes",
+    "a food growing network with schools and community groups",
+    "the workforce development plan for frontline staff",
+    "the financial inclusion strategy and welfare rights advice",
+    "a shared database of voluntary sector services",
+    "neighbourhood clean-up days in the most deprived wards",
+]
+QUALIFIERS = [
+    "in partnership with the voluntary and community sector",
+    "so that services reflect the changing needs of the borough's communities",
+    "and report progress to Cabinet each quarter",
+    "across all council-run leisure centres and libraries",
+    "using the findings of the 2015 residents' survey",
+    "with a focus on wards in the most deprived 10% nationally",
+    "within existing budgets",
+    "and publish the results on the council's website",
+]
+HEADINGS = [
+    "To consider the needs of diverse communities in developing council strategies",
+    "To provide customer focussed and accessible services",
+    "To improve the health and wellbeing of residents",
+    "To increase the supply of affordable homes",
+    "To support a strong and inclusive local economy",
+    "To reduce crime and the fear of crime",
+    "To develop a skilled and diverse workforce",
+    "To protect and improve the local environment",
+    "To make the council's decisions open and accountable",
+    "To tackle poverty and financial exclusion",
+]
+DEADLINES = [
+    "March 2016",
+    "Q3 2016/17",
+    "Ongoing",
+    "2016/17",
+    "December 2016",
+    "31 March 2017",
+    "Q1 2017/18",
+    "June 2016 onwards",
+    "Annually",
+    "September 2017",
+]
+NOTES = [
+    "consultation closed in June and responses are being analysed",
+    "first phase delivered, second phase to start in the new year",
+    "awaiting the outcome of the funding bid to central government",
+    "report to Cabinet in the next quarter",
+    "delayed by staff vacancies in the team",
+    "procurement under way, contract to be awarded shortly",
+    "pilot in two wards evaluated well and is being extended",
+    "data sharing agreement with the NHS still to be signed",
+]
+BARE_COLUMNS = ["Ref", "Action", "Lead", "Deadline", "Status", "Commentary"]
+FIXED_LAYOUT_CSS = "table { width: 100%; table-layout: fixed; }"
+# The appendix's page and body text (static/reports/appendix.css), nothing else.
+APPENDIX_PAGE_CSS = (
+    "@page { size: A4 landscape; margin: 24mm 14mm 18mm; } "
+    "body { font: 10pt/1.35 'Liberation Sans', Arial, Helvetica, sans-serif; }"
+)
+
+
+@dataclass
+class Fixture:
+    council: Council
+    plan: Plan
+    report: CommitteeReport
+    appendix: Appendix
+
+
+@dataclass
+class Result:
+    step: str
+    timings: list[float]  # milliseconds
+    rows: int
+    pages: int | None = None
+    size: int | None = None  # bytes
+    reference: Result | None = None
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.timings)
+
+    @property
+    def min_ms(self) -> float:
+        return min(self.timings)
+
+    @property
+    def ms_per_row(self) -> float:
+        return self.median_ms / self.rows
+
+    def ratio(self) -> float | None:
+        return self.median_ms / self.reference.median_ms if self.reference else None
+
+
+# Building the plan ----------------------------------------------------------------------
+
+
+def action_text(rng: random.Random) -> str:
+    """An action as councils word them, 80 to 150 characters."""
+    while True:
+        text = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+        for qualifier in rng.sample(QUALIFIERS, len(QUALIFIERS)):
+            if len(text) >= 80 and rng.random() < 0.5:
+                break
+            if len(text) + len(qualifier) + 1 <= 150:
+                text += f" {qualifier}"
+        if 80 <= len(text) <= 150:
+            return text
+
+
+def commentary_text(rng: random.Random) -> str:
+    """An officer's commentary, 50 to 200 characters: one to three notes."""
+    while True:
+        notes = rng.sample(NOTES, rng.randint(1, 3))
+        text = notes[0].capitalize() + "".join(f"; {note}" for note in notes[1:]) + "."
+        if 50 <= len(text) <= 200:
+            return text
+
+
+def build(actions: int) -> Fixture:
+    """A council, a plan of `actions` actions with two approved updates each, and a committee
+    report with one plan-progress appendix. Bulk writes: no history rows, no signals."""
+    rng = random.Random(SEED)
+    tag = uuid.uuid4().hex[:8]
+    council = Council.objects.create(
+        name=f"Benchmark Borough Council {tag}", slug=f"bench-{tag}", kind=Council.Kind.BOROUGH
+    )
+    statuses = []
+    for order, (label, rag, started, complete) in enumerate(VOCABULARY):
+        status = Status(
+            council=council,
+            label=label,
+            rag=rag,
+            is_started=started,
+            is_complete=complete,
+            order=order,
+            default_percent=100 if complete else None,
+        )
+        status.save()  # save() keeps the complete/closed/started flags consistent
+        statuses.append(status)
+    departments = Department.objects.bulk_create(
+        [Department(council=council, name=name) for name in DEPARTMENTS]
+    )
+    committee = Committee.objects.create(
+        council=council, name="Cabinet", kind=Committee.Kind.CABINET
+    )
+    plan = Plan.objects.create(
+        council=council,
+        title="Reducing Inequalities Action Plan 2015-2019",
+        slug="benchmark-plan",
+        lifecycle=Plan.Lifecycle.APPROVED,
+        visibility=Plan.Visibility.PUBLIC,
+        period_start=datetime.date(2015, 4, 1),
+        period_end=datetime.date(2019, 3, 31),
+        approved_on=datetime.date(2015, 3, 10),
+    )
+    workstreams = Workstream.objects.bulk_create(
+        [
+            Workstream(plan=plan, reference=f"Objective {n + 1}", title=HEADINGS[n], order=n)
+            for n in range(WORKSTREAMS)
+        ]
+    )
+
+    rows = []
+    for i in range(actions):
+        ws_index = i * WORKSTREAMS // actions
+        first = (ws_index * actions + WORKSTREAMS - 1) // WORKSTREAMS  # first action of it
+        action = Action(
+            plan=plan,
+            workstream=workstreams[ws_index],
+            reference=f"{ws_index + 1}.{i - first + 1}",
+            order=i,
+            title=action_text(rng),
+            lead_officer_title=f"Head of {rng.choice(DEPARTMENTS)}",
+        )
+        action.set_deadline(rng.choice(DEADLINES))
+        rows.append(action)
+    rows = Action.objects.bulk_create(rows)
+
+    leads = []
+    for i, action in enumerate(rows):
+        if i % 10 == 9:
+            continue  # a tenth name only a lead officer's job title
+        for order, department in enumerate(rng.sample(departments, rng.randint(1, 3))):
+            leads.append(ActionLead(action=action, department=department, order=order))
+    ActionLead.objects.bulk_create(leads)
+
+    periods = [reporting_period_for(council, day) for day in UPDATES_ON]
+    now = timezone.now()
+    progress = []
+    for i, action in enumerate(rows):
+        for j, (day, period) in enumerate(zip(UPDATES_ON, periods, strict=True)):
+            status = statuses[(i + j) % len(statuses)]
+            progress.append(
+                ProgressUpdate(
+                    action=action,
+                    period=period,
+                    reported_on=day,
+                    author_title="Strategy manager",
+                    status=status,
+                    percent_complete=100 if status.is_complete else 10 * rng.randint(0, 9),
+                    commentary=commentary_text(rng),
+                    state=ProgressUpdate.State.APPROVED,
+                    created_at=now,
+                )
+            )
+        latest = progress[-1]
+        action.status = latest.status
+        action.status_commentary = latest.commentary
+        action.percent_complete = latest.percent_complete
+        action.last_updated = latest.reported_on
+    ProgressUpdate.objects.bulk_create(progress, batch_size=1000)
+    Action.objects.bulk_update(
+        rows, ["status", "status_commentary", "percent_complete", "last_updated"], batch_size=500
+    )
+
+    report = CommitteeReport.objects.create(
+        council=council,
+        committee=committee,
+        meeting_date=MEETING,
+        item_number="7",
+        report_of="Executive head of strategy",
+        subject="Reducing inequalities action plan: progress to September 2016",
+    )
+    appendix = Appendix.objects.create(
+        report=report,
+        order=1,
+        kind=Appendix.Kind.PLAN_PROGRESS,
+        title=plan.title,
+        plan=plan,
+        as_at=AS_AT,
+    )
+    return Fixture(council=council, plan=plan, report=report, appendix=appendix)
+
+
+# The bare table -------------------------------------------------------------------------
+
+
+def appendix_rows(appendix: Appendix) -> list[list[str]]:
+    """The six cells of each action row as the appendix prints them, in plan order."""
+    rows = []
+
+    def walk(nodes) -> None:
+        for node in nodes:
+            for action in node.actions:
+                state = action.state
+                status = state.status.label if state.status else "No status reported"
+                if state.percent is not None:
+                    status += f" {state.percent}%"
+                lead = action.lead_display() or action.lead_officer_title
+                cells = [action.reference, action.title, lead, action.deadline_text]
+                rows.append([*cells, status, state.commentary])
+            walk(node.children)
+
+    walk(appendix_context(appendix)["outline"])
+    return rows
+
+
+def bare_html(rows: list[list[str]], css: str = "") -> str:
+    """A minimal HTML document: one <table> of the rows, no CSS unless given."""
+    style = f"<style>{css}</style>" if css else ""
+    head = "".join(f"<th>{name}</th>" for name in BARE_COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return (
+        f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        f"<title>Bare table</title>{style}</head><body><table><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></body></html>"
+    )
+
+
+def bare_pdf(document: str) -> bytes:
+    return weasyprint.HTML(string=document).write_pdf()
+
+
+# Timing ---------------------------------------------------------------------------------
+
+
+def page_count(pdf: bytes) -> int | None:
+    """Pages of a PDF, from poppler's pdfinfo; None if pdfinfo is not installed."""
+    if shutil.which("pdfinfo") is None:
+        return None
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(pdf)
+        handle.flush()
+        info = subprocess.run(
+            ["pdfinfo", handle.name], capture_output=True, text=True, check=True
+        ).stdout
+    match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    return int(match.group(1)) if match else None
+
+
+def measure(
+    step: str, run: Callable[[], object], repeat: int, rows: int, reference: Result | None = None
+) -> tuple[Result, object]:
+    """Warm up once, then time at least `repeat` runs, and as many more as fit in
+    MIN_SECONDS (up to MAX_RUNS)."""
+    run()
+    timings: list[float] = []
+    output = None
+    while len(timings) < repeat or (sum(timings) < MIN_SECONDS * 1000 and len(timings) < MAX_RUNS):
+        start = time.perf_counter()
+        output = run()
+        timings.append((time.perf_counter() - start) * 1000)
+    result = Result(step, timings, rows, reference=reference)
+    if isinstance(output, bytes):
+        result.pages, result.size = page_count(output), len(output)
+    elif isinstance(output, str):
+        result.size = len(output.encode())
+    return result, output
+
+
+def run(fixture: Fixture, actions: int, repeat: int) -> list[Result]:
+    appendix = fixture.appendix
+    rows = appendix_rows(appendix)
+    if len(rows) != actions:
+        sys.exit(f"FAILED: the appendix lists {len(rows)} actions, expected {actions}.")
+    if any(row[4].startswith("No status reported") or not row[5] for row in rows):
+        sys.exit("FAILED: some actions show no status or commentary as at the appendix's date.")
+    plain = bare_html(rows)
+    fixed = bare_html(rows, FIXED_LAYOUT_CSS)
+    paged = bare_html(rows, APPENDIX_PAGE_CSS)
+
+    bare, _ = measure("bare table, no CSS (reference)", lambda: bare_pdf(plain), repeat, actions)
+    bare_fixed, _ = measure(
+        "bare table, table-layout: fixed",
+        lambda: bare_pdf(fixed),
+        repeat,
+        actions,
+        reference=bare,
+    )
+    bare_paged, _ = measure(
+        "bare table, appendix page and font",
+        lambda: bare_pdf(paged),
+        repeat,
+        actions,
+        reference=bare,
+    )
+    full, _ = measure(
+        "render_appendix_pdf (DB + HTML + PDF)",
+        lambda: render_appendix_pdf(appendix),
+        repeat,
+        actions,
+        reference=bare,
+    )
+    page, document = measure(
+        "  render_appendix_html (DB + HTML)",
+        lambda: render_appendix_html(appendix),
+        repeat,
+        actions,
+        reference=bare,
+    )
+    pdf, _ = measure(
+        "  html_to_pdf (WeasyPrint)",
+        lambda: html_to_pdf(document),
+        repeat,
+        actions,
+        reference=bare,
+    )
+    if document.count('<th scope="row">') != actions:
+        sys.exit("FAILED: the appendix HTML does not hold one row per action.")
+    return [bare, bare_fixed, bare_paged, full, page, pdf]
+
+
+# Reporting ------------------------------------------------------------------------------
+
+
+def database_label() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            return f"SQLite {cursor.fetchone()[0]}"
+    return connection.display_name
+
+
+def report(results: list[Result], actions: int) -> None:
+    print(
+        f"Appendix PDF benchmark: {actions} actions in {WORKSTREAMS} workstreams, as at "
+        f"{AS_AT}, {database_label()}, Python {platform.python_version()}, "
+        f"Django {django.get_version()}, WeasyPrint {weasyprint.__version__}"
+    )
+    width = max(38, *(len(r.step) for r in results))
+    print(
+        f"{'step':<{width}} {'runs':>4} {'median ms':>10} {'min ms':>10} {'ms/row':>7} "
+        f"{'x ref':>6} {'pages':>5} {'KiB':>8}"
+    )
+    for r in results:
+        ratio = r.ratio()
+        print(
+            f"{r.step:<{width}} {len(r.timings):>4} {r.median_ms:>10.1f} {r.min_ms:>10.1f} "
+            f"{r.ms_per_row:>7.2f} {'-' if ratio is None else f'{ratio:.2f}':>6} "
+            f"{'-' if r.pages is None else r.pages:>5} "
+            f"{'-' if r.size is None else f'{r.size / 1024:.1f}':>8}"
+        )
+    bare, fixed, paged, full, _, pdf = results
+    print(f"appendix PDF / bare table: {full.ratio():.2f}x")
+    print(f"appendix PDF, WeasyPrint alone / bare table: {pdf.ratio():.2f}x")
+    print(f"bare table with table-layout: fixed / bare table: {fixed.ratio():.2f}x")
+    print(f"bare table on the appendix's page and font / bare table: {paged.ratio():.2f}x")
+
+
+def clean_up(fixture: Fixture) -> None:
+    """Delete everything this run made, history rows included, leaving the database as found."""
+    plan_ids = list(Plan.objects.filter(council=fixture.council).values_list("pk", flat=True))
+    # Appendices RESTRICT their plan, so the reports (and their appendices) go first; then the
+    # plans (actions, leads, updates), which RESTRICT the council's statuses and periods;
+    # then the council with its statuses, departments, committee and reporting periods.
+    CommitteeReport.objects.filter(council=fixture.council).delete()
+    Plan.objects.filter(pk__in=plan_ids).delete()
+    fixture.council.delete()
+    Plan.history.filter(id__in=plan_ids).delete()
+    Workstream.history.filter(plan_id__in=plan_ids).delete()
+    Action.history.filter(plan_id__in=plan_ids).delete()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--actions", type=int, default=300, help="actions in the appendix")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per step, at least")
+    args = parser.parse_args()
+    if args.actions < WORKSTREAMS or args.repeat < 1:
+        parser.error(f"--actions must be at least {WORKSTREAMS}, --repeat at least 1")
+
+    fixture: Fixture | None = None
+    try:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        fixture = build(args.actions)
+        built = time.perf_counter() - started
+        print(
+            f"(built the plan in {built:.1f} s; at least {args.repeat} timed runs per step "
+            "after one warm-up)"
+        )
+        results = run(fixture, args.actions, args.repeat)
+        report(results, args.actions)
+    finally:
+        try:
+            if fixture is not None:
+                clean_up(fixture)
+        finally:
+            connection.close()  # before the temporary directory goes, at exit
+
+
+if __name__ == "__main__":
+    main()
