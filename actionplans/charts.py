@@ -302,8 +302,28 @@ class LegendItem:
         return svg_number(self.y + LEGEND_SWATCH - 2)
 
 
+class _SvgChart:
+    """What every chart's <svg> needs: its viewBox and the ids of its <title> and <desc>."""
+
+    width: int
+    height: int
+    chart_id: str
+
+    @property
+    def viewbox(self) -> str:
+        return f"0 0 {self.width:d} {self.height:d}"
+
+    @property
+    def title_id(self) -> str:
+        return f"{self.chart_id}-title"
+
+    @property
+    def desc_id(self) -> str:
+        return f"{self.chart_id}-desc"
+
+
 @dataclass(frozen=True)
-class StackedBarChart:
+class StackedBarChart(_SvgChart):
     title: str
     summary: str  # plain-English reading of the chart, for <desc>
     rows: list[BarRow]
@@ -317,18 +337,6 @@ class StackedBarChart:
     chart_id: str
     axis_y: float  # the horizontal axis line, below the last bar
     axis_label: str
-
-    @property
-    def viewbox(self) -> str:
-        return f"0 0 {self.width:d} {self.height:d}"
-
-    @property
-    def title_id(self) -> str:
-        return f"{self.chart_id}-title"
-
-    @property
-    def desc_id(self) -> str:
-        return f"{self.chart_id}-desc"
 
     @property
     def plot_left_attr(self) -> str:
@@ -573,7 +581,7 @@ class LinePoint:
 
 
 @dataclass(frozen=True)
-class LineChart:
+class LineChart(_SvgChart):
     title: str
     summary: str
     points: list[LinePoint]
@@ -598,18 +606,6 @@ class LineChart:
     bottom: int
     chart_id: str
     unit_label: str  # the unit, printed above the y axis; empty when there is none
-
-    @property
-    def viewbox(self) -> str:
-        return f"0 0 {self.width:d} {self.height:d}"
-
-    @property
-    def title_id(self) -> str:
-        return f"{self.chart_id}-title"
-
-    @property
-    def desc_id(self) -> str:
-        return f"{self.chart_id}-desc"
 
     @property
     def left_attr(self) -> str:

@@ -34,37 +34,23 @@ end. Either way the schema is brought up to date with `migrate` first.
 from __future__ import annotations
 
 import argparse
-import atexit
 import datetime
 import math
-import os
 import platform
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_ROOT))
+from common import (
+    create_council,
+    database_label,
+    setup_django,
+)
 
-# Settings are read from the environment when Django sets up, so all of this comes first.
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-os.environ.setdefault("DEBUG", "1")
-TEMP_DIR: str | None = None
-if not os.environ.get("DATABASE_URL"):
-    TEMP_DIR = tempfile.mkdtemp(prefix="bench-dashboard-")
-    # Removed however the script ends: --help, a bad argument or a failed check included.
-    atexit.register(shutil.rmtree, TEMP_DIR, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{TEMP_DIR}/bench.sqlite3"
+TEMP_DIR = setup_django("bench-dashboard-")
 
 import django  # noqa: E402
-
-django.setup()
-
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -85,15 +71,8 @@ from actionplans.models import (  # noqa: E402
     quarter_bounds,
 )
 from actionplans.services import reporting_period_for  # noqa: E402
-from councils.models import Council, Department, Status, User  # noqa: E402
+from councils.models import Council, User  # noqa: E402
 
-VOCABULARY = [  # label, RAG colour, started, complete: as in tests/conftest.py
-    ("Not started", "grey", False, False),
-    ("On track", "green", True, False),
-    ("Delayed", "amber", True, False),
-    ("Off track", "red", True, False),
-    ("Complete", "blue", True, True),
-]
 DEPARTMENTS = [
     "Chief Executive's Office",
     "Communities and Neighbourhoods",
@@ -140,26 +119,7 @@ def quarter_starts(count: int, offset: int) -> list[datetime.date]:
 def build(actions: int, updates: int) -> Fixture:
     """One council, its vocabulary and departments, and one plan of `actions` actions with
     `updates` progress updates each. Bulk writes throughout: no history rows, no signals."""
-    tag = uuid.uuid4().hex[:8]
-    council = Council.objects.create(
-        name=f"Benchmark Borough Council {tag}", slug=f"bench-{tag}", kind=Council.Kind.BOROUGH
-    )
-    statuses = []
-    for order, (label, rag, started, complete) in enumerate(VOCABULARY):
-        status = Status(
-            council=council,
-            label=label,
-            rag=rag,
-            is_started=started,
-            is_complete=complete,
-            order=order,
-            default_percent=100 if complete else None,
-        )
-        status.save()  # save() keeps the complete/closed/started flags consistent
-        statuses.append(status)
-    departments = Department.objects.bulk_create(
-        [Department(council=council, name=name) for name in DEPARTMENTS]
-    )
+    tag, council, statuses, departments = create_council(DEPARTMENTS)
     plan = Plan.objects.create(
         council=council,
         title="Benchmark Action Plan 2015-2018",
@@ -265,17 +225,6 @@ def measure(client: Client, label: str, url: str, repeat: int) -> Result:
 def check(response: HttpResponseBase, label: str, url: str) -> None:
     if response.status_code != 200:
         sys.exit(f"FAILED: {label} ({url}) answered {response.status_code}, expected 200.")
-
-
-def database_label() -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-    return connection.display_name
 
 
 def run(fixture: Fixture, actions: int, repeat: int) -> list[Result]:

@@ -50,39 +50,36 @@ end. Either way the schema is brought up to date with `migrate` first.
 from __future__ import annotations
 
 import argparse
-import atexit
 import datetime
 import io
-import os
 import platform
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_ROOT))
+from common import (
+    DEADLINES,
+    DEPARTMENTS,
+    MAX_RUNS,
+    MIN_SECONDS,
+    NOTES,
+    OBJECTS,
+    VOCABULARY,
+    action_text,
+    create_council,
+    database_label,
+    setup_django,
+)
+from common import (
+    HEADINGS as ALL_HEADINGS,
+)
 
-# Settings are read from the environment when Django sets up, so all of this comes first.
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-os.environ.setdefault("DEBUG", "1")
-TEMP_DIR: str | None = None
-if not os.environ.get("DATABASE_URL"):
-    TEMP_DIR = tempfile.mkdtemp(prefix="bench-import-export-")
-    # Removed however the script ends: --help, a bad argument or a failed check included.
-    atexit.register(shutil.rmtree, TEMP_DIR, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{TEMP_DIR}/bench.sqlite3"
+TEMP_DIR = setup_django("bench-import-export-")
 
 import django  # noqa: E402
-
-django.setup()
-
 import openpyxl  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -100,109 +97,16 @@ from actionplans.imports import create_plan, find_header, parse_plan, read_table
 from actionplans.models import Action, ActionLead, Plan, Workstream  # noqa: E402
 from councils.models import Council, Department, Status, User  # noqa: E402
 
-VOCABULARY = [  # label, RAG colour, started, complete: as in tests/conftest.py
-    ("Not started", "grey", False, False),
-    ("On track", "green", True, False),
-    ("Delayed", "amber", True, False),
-    ("Off track", "red", True, False),
-    ("Complete", "blue", True, True),
-]
 # How often each status is reported, roughly as in a plan a year into its life.
 STATUS_WEIGHTS = [15, 45, 15, 5, 20]
-DEPARTMENTS = [
-    "Housing",
-    "Strategy",
-    "Planning",
-    "Public Health",
-    "Community Safety",
-    "Environmental Services",
-    "Economic Development",
-    "Finance",
-    "Human Resources",
-    "Customer Services",
-]
 IMPORT_WORKSTREAM_EVERY = 25
 EXPORT_WORKSTREAM_EVERY = 100
 SEED = 20161130  # the generated plans are the same in every run
-# A step quicker than this in all is run again until it has taken this long (or MAX_RUNS
-# runs), so a reference of 50 ms is a median of 20 runs rather than of 3.
-MIN_SECONDS = 1.0
-MAX_RUNS = 100
 
 # Pieces of action texts: a verb, an object and qualifiers, joined to 80-150 characters.
-VERBS = [
-    "Develop and publish",
-    "Review and update",
-    "Deliver",
-    "Work with partners to deliver",
-    "Introduce",
-    "Extend",
-    "Commission",
-    "Consult residents on",
-    "Implement",
-    "Monitor the take-up of",
-    "Promote",
-    "Agree and adopt",
-]
-OBJECTS = [
-    "a housing strategy for older and disabled residents",
-    "the council's equality impact assessment process",
-    "a programme of free health checks for people over 40",
-    "the local plan's policies on affordable housing",
-    "targeted support for households at risk of homelessness",
-    "the community safety partnership's hate crime reporting scheme",
-    "an apprenticeship scheme for young people not in education or employment",
-    "the customer contact centre's opening hours and channels",
-    "energy efficiency grants for private rented homes",
-    "a food growing network with schools and community groups",
-    "the workforce development plan for frontline staff",
-    "the financial inclusion strategy and welfare rights advice",
-    "a shared database of voluntary sector services",
-    "neighbourhood clean-up days in the most deprived wards",
-]
-QUALIFIERS = [
-    "in partnership with the voluntary and community sector",
-    "so that services reflect the changing needs of the borough's communities",
-    "and report progress to Cabinet each quarter",
-    "across all council-run leisure centres and libraries",
-    "using the findings of the 2015 residents' survey",
-    "with a focus on wards in the most deprived 10% nationally",
-    "within existing budgets",
-    "and publish the results on the council's website",
-]
-HEADINGS = [
-    "To consider the needs of diverse communities in developing council strategies",
-    "To provide customer focussed and accessible services",
-    "To improve the health and wellbeing of residents",
-    "To increase the supply of affordable homes",
-    "To support a strong and inclusive local economy",
-    "To reduce crime and the fear of crime",
-    "To develop a skilled and diverse workforce",
-    "To protect and improve the local environment",
-]
-DEADLINES = [
-    "March 2016",
-    "Q3 2016/17",
-    "Ongoing",
-    "2016/17",
-    "December 2016",
-    "31 March 2017",
-    "Q1 2017/18",
-    "June 2016 onwards",
-    "Annually",
-    "September 2017",
-]
-NOTES = [
-    "consultation closed in June and responses are being analysed",
-    "first phase delivered, second phase to start in the new year",
-    "awaiting the outcome of the funding bid to central government",
-    "report to Cabinet in the next quarter",
-    "delayed by staff vacancies in the team",
-    "procurement under way, contract to be awarded shortly",
-    "pilot in two wards evaluated well and is being extended",
-    "data sharing agreement with the NHS still to be signed",
-]
 PRIORITIES = ["Fairness", "Prosperity", "Health and wellbeing", "Safe communities", "Homes"]
+
+HEADINGS = ALL_HEADINGS[:8]  # the set this benchmark's figures were measured with
 
 
 @dataclass
@@ -253,41 +157,9 @@ class QueryCounter:
 
 
 def build_council() -> Fixture:
-    tag = uuid.uuid4().hex[:8]
-    council = Council.objects.create(
-        name=f"Benchmark Borough Council {tag}", slug=f"bench-{tag}", kind=Council.Kind.BOROUGH
-    )
-    statuses = []
-    for order, (label, rag, started, complete) in enumerate(VOCABULARY):
-        status = Status(
-            council=council,
-            label=label,
-            rag=rag,
-            is_started=started,
-            is_complete=complete,
-            order=order,
-            default_percent=100 if complete else None,
-        )
-        status.save()  # save() keeps the complete/closed/started flags consistent
-        statuses.append(status)
-    departments = Department.objects.bulk_create(
-        [Department(council=council, name=name) for name in DEPARTMENTS]
-    )
+    tag, council, statuses, departments = create_council(DEPARTMENTS)
     user = User.objects.create_superuser(f"bench-{tag}", f"bench-{tag}@example.invalid", None)
     return Fixture(council=council, statuses=statuses, departments=departments, user=user)
-
-
-def action_text(rng: random.Random) -> str:
-    """An action as councils word them, 80 to 150 characters."""
-    while True:
-        text = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
-        for qualifier in rng.sample(QUALIFIERS, len(QUALIFIERS)):
-            if len(text) >= 80 and rng.random() < 0.5:
-                break
-            if len(text) + len(qualifier) + 1 <= 150:
-                text += f" {qualifier}"
-        if 80 <= len(text) <= 150:
-            return text
 
 
 def lead_text(rng: random.Random) -> str:
@@ -574,17 +446,6 @@ def run_export(fixture: Fixture, actions: int, repeat: int) -> tuple[list[Result
 
 
 # Reporting ------------------------------------------------------------------------------
-
-
-def database_label() -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-    return connection.display_name
 
 
 def report(sections: list[tuple[str, list[Result]]]) -> None:

@@ -44,10 +44,8 @@ Either way the schema is brought up to date with `migrate` first.
 from __future__ import annotations
 
 import argparse
-import atexit
 import datetime
 import html
-import os
 import platform
 import random
 import re
@@ -57,28 +55,25 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_ROOT))
+from common import (
+    DEADLINES,
+    DEPARTMENTS,
+    HEADINGS,
+    MAX_RUNS,
+    MIN_SECONDS,
+    NOTES,
+    action_text,
+    create_council,
+    database_label,
+    setup_django,
+)
 
-# Settings are read from the environment when Django sets up, so all of this comes first.
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-os.environ.setdefault("DEBUG", "1")
-TEMP_DIR: str | None = None
-if not os.environ.get("DATABASE_URL"):
-    TEMP_DIR = tempfile.mkdtemp(prefix="bench-report-pdf-")
-    # Removed however the script ends: --help, a bad argument or a failed check included.
-    atexit.register(shutil.rmtree, TEMP_DIR, ignore_errors=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{TEMP_DIR}/bench.sqlite3"
+TEMP_DIR = setup_django("bench-report-pdf-")
 
 import django  # noqa: E402
-
-django.setup()
-
 import weasyprint  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -92,7 +87,7 @@ from actionplans.models import (  # noqa: E402
     Workstream,
 )
 from actionplans.services import reporting_period_for  # noqa: E402
-from councils.models import Committee, Council, Department, Status  # noqa: E402
+from councils.models import Committee, Council  # noqa: E402
 from reports.models import Appendix, CommitteeReport  # noqa: E402
 from reports.rendering import (  # noqa: E402
     appendix_context,
@@ -101,109 +96,13 @@ from reports.rendering import (  # noqa: E402
     render_appendix_pdf,
 )
 
-VOCABULARY = [  # label, RAG colour, started, complete: as in tests/conftest.py
-    ("Not started", "grey", False, False),
-    ("On track", "green", True, False),
-    ("Delayed", "amber", True, False),
-    ("Off track", "red", True, False),
-    ("Complete", "blue", True, True),
-]
-DEPARTMENTS = [
-    "Housing",
-    "Strategy",
-    "Planning",
-    "Public Health",
-    "Community Safety",
-    "Environmental Services",
-    "Economic Development",
-    "Finance",
-    "Human Resources",
-    "Customer Services",
-]
 WORKSTREAMS = 10
 SEED = 20160930  # the generated plan is the same in every run
 AS_AT = datetime.date(2016, 9, 30)  # the end of Q2 2016/17
 UPDATES_ON = [datetime.date(2016, 6, 24), datetime.date(2016, 9, 23)]  # both before AS_AT
 MEETING = datetime.date(2016, 11, 30)
-# A step quicker than this in all is run again until it has taken this long (or MAX_RUNS).
-MIN_SECONDS = 1.0
-MAX_RUNS = 100
 
 # Pieces of action texts: a verb, an object and qualifiers, joined to 80-150 characters.
-VERBS = [
-    "Develop and publish",
-    "Review and update",
-    "Deliver",
-    "Work with partners to deliver",
-    "Introduce",
-    "Extend",
-    "Commission",
-    "Consult residents on",
-    "Implement",
-    "Monitor the take-up of",
-    "Promote",
-    "Agree and adopt",
-]
-OBJECTS = [
-    "a housing strategy for older and disabled residents",
-    "the council's equality impact assessment process",
-    "a programme of free health checks for people over 40",
-    "the local plan's policies on affordable housing",
-    "targeted support for households at risk of homelessness",
-    "the community safety partnership's hate crime reporting scheme",
-    "an apprenticeship scheme for young people not in education or employment",
-    "the customer contact centre's opening hours and channels",
-    "energy efficiency grants for private rented homes",
-    "a food growing network with schools and community groups",
-    "the workforce development plan for frontline staff",
-    "the financial inclusion strategy and welfare rights advice",
-    "a shared database of voluntary sector services",
-    "neighbourhood clean-up days in the most deprived wards",
-]
-QUALIFIERS = [
-    "in partnership with the voluntary and community sector",
-    "so that services reflect the changing needs of the borough's communities",
-    "and report progress to Cabinet each quarter",
-    "across all council-run leisure centres and libraries",
-    "using the findings of the 2015 residents' survey",
-    "with a focus on wards in the most deprived 10% nationally",
-    "within existing budgets",
-    "and publish the results on the council's website",
-]
-HEADINGS = [
-    "To consider the needs of diverse communities in developing council strategies",
-    "To provide customer focussed and accessible services",
-    "To improve the health and wellbeing of residents",
-    "To increase the supply of affordable homes",
-    "To support a strong and inclusive local economy",
-    "To reduce crime and the fear of crime",
-    "To develop a skilled and diverse workforce",
-    "To protect and improve the local environment",
-    "To make the council's decisions open and accountable",
-    "To tackle poverty and financial exclusion",
-]
-DEADLINES = [
-    "March 2016",
-    "Q3 2016/17",
-    "Ongoing",
-    "2016/17",
-    "December 2016",
-    "31 March 2017",
-    "Q1 2017/18",
-    "June 2016 onwards",
-    "Annually",
-    "September 2017",
-]
-NOTES = [
-    "consultation closed in June and responses are being analysed",
-    "first phase delivered, second phase to start in the new year",
-    "awaiting the outcome of the funding bid to central government",
-    "report to Cabinet in the next quarter",
-    "delayed by staff vacancies in the team",
-    "procurement under way, contract to be awarded shortly",
-    "pilot in two wards evaluated well and is being extended",
-    "data sharing agreement with the NHS still to be signed",
-]
 BARE_COLUMNS = ["Ref", "Action", "Lead", "Deadline", "Status", "Commentary"]
 FIXED_LAYOUT_CSS = "table { width: 100%; table-layout: fixed; }"
 # The appendix's page and body text (static/reports/appendix.css), nothing else.
@@ -249,19 +148,6 @@ class Result:
 # Building the plan ----------------------------------------------------------------------
 
 
-def action_text(rng: random.Random) -> str:
-    """An action as councils word them, 80 to 150 characters."""
-    while True:
-        text = f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
-        for qualifier in rng.sample(QUALIFIERS, len(QUALIFIERS)):
-            if len(text) >= 80 and rng.random() < 0.5:
-                break
-            if len(text) + len(qualifier) + 1 <= 150:
-                text += f" {qualifier}"
-        if 80 <= len(text) <= 150:
-            return text
-
-
 def commentary_text(rng: random.Random) -> str:
     """An officer's commentary, 50 to 200 characters: one to three notes."""
     while True:
@@ -275,26 +161,7 @@ def build(actions: int) -> Fixture:
     """A council, a plan of `actions` actions with two approved updates each, and a committee
     report with one plan-progress appendix. Bulk writes: no history rows, no signals."""
     rng = random.Random(SEED)
-    tag = uuid.uuid4().hex[:8]
-    council = Council.objects.create(
-        name=f"Benchmark Borough Council {tag}", slug=f"bench-{tag}", kind=Council.Kind.BOROUGH
-    )
-    statuses = []
-    for order, (label, rag, started, complete) in enumerate(VOCABULARY):
-        status = Status(
-            council=council,
-            label=label,
-            rag=rag,
-            is_started=started,
-            is_complete=complete,
-            order=order,
-            default_percent=100 if complete else None,
-        )
-        status.save()  # save() keeps the complete/closed/started flags consistent
-        statuses.append(status)
-    departments = Department.objects.bulk_create(
-        [Department(council=council, name=name) for name in DEPARTMENTS]
-    )
+    tag, council, statuses, departments = create_council(DEPARTMENTS)
     committee = Committee.objects.create(
         council=council, name="Cabinet", kind=Committee.Kind.CABINET
     )
@@ -518,17 +385,6 @@ def run(fixture: Fixture, actions: int, repeat: int) -> list[Result]:
 
 
 # Reporting ------------------------------------------------------------------------------
-
-
-def database_label() -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-    return connection.display_name
 
 
 def report(results: list[Result], actions: int) -> None:
