@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "councils",
     "actionplans",
     "reports",
@@ -196,3 +198,14 @@ MEDIA_URL = "media/"
 
 # Uploaded spreadsheets wait here between the preview and the confirmation (a day at most).
 IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", BASE_DIR / "var" / "imports"))
+
+# Background work (publishing report packs): the database backend, run by the worker process
+# `python manage.py db_worker` (started by `make run`; a service of its own in production).
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks in the request
+# instead, for a set-up with no worker.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}

@@ -20,6 +20,18 @@ class ReportQuerySet(models.QuerySet):
         """Exempt (private) reports never appear publicly."""
         return self.filter(is_exempt=False)
 
+    def published_for(self, user) -> ReportQuerySet:
+        """Reports this person may download as published: not exempt, published at least
+        once, and drawn only from plans they may read (a members-only plan's appendix is
+        not for the public, whatever the report)."""
+        hidden = Plan.objects.exclude(pk__in=Plan.objects.visible_to(user).values("pk"))
+        return (
+            self.public()
+            .filter(published__isnull=False)
+            .exclude(appendices__plan__in=hidden)
+            .distinct()
+        )
+
 
 class CommitteeReport(models.Model):
     """A report to a committee meeting, with the fields of a council's front sheet."""
@@ -52,6 +64,12 @@ class CommitteeReport(models.Model):
     )
     cabinet_members = models.ManyToManyField(PortfolioHolder, blank=True)
     background_documents = models.TextField(blank=True, help_text="'None' if there are none.")
+    report_text = models.TextField(
+        "report",
+        blank=True,
+        help_text="The body of the report. Leave a blank line between paragraphs: the paper "
+        "numbers them 1, 2, 3.",
+    )
     is_exempt = models.BooleanField(
         "exempt (private)", default=False, help_text="Exempt reports never appear on public pages."
     )
@@ -83,6 +101,14 @@ class CommitteeReport(models.Model):
     def recommendation_list(self) -> list[str]:
         return [line.strip() for line in self.recommendations.split("\n") if line.strip()]
 
+    def paragraphs(self) -> list[str]:
+        """The report's paragraphs, as numbered in the paper: blocks between blank lines."""
+        text = self.report_text.replace("\r\n", "\n")
+        return [block.strip() for block in text.split("\n\n") if block.strip()]
+
+    def latest_version(self) -> int:
+        return max((file.version for file in self.published.all()), default=0)
+
 
 class ContactOfficer(models.Model):
     """A contact named on the front sheet by job title (names are personal data)."""
@@ -107,6 +133,7 @@ class Appendix(models.Model):
         PLAN_PROGRESS = "plan_progress", "Plan progress (every action by workstream)"
         PROGRESS_SUMMARY = "progress_summary", "Progress summary (counts, chart, changes)"
         EXCEPTIONS = "exceptions", "Exception report (red, amber and overdue actions)"
+        ACTIVITY_LIST = "activity_list", "Activity list (title, description, priority, partners)"
 
     report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="appendices")
     order = models.PositiveSmallIntegerField(default=1)
@@ -131,13 +158,21 @@ class Appendix(models.Model):
             return f"Appendix {chr(ord('A') + self.order - 1)}"
         return f"Appendix {self.order}"
 
+    @property
+    def is_landscape(self) -> bool:
+        """Wide tables print on landscape pages; counts and charts on portrait ones."""
+        return self.kind != Appendix.Kind.PROGRESS_SUMMARY
+
     def previous(self) -> Appendix | None:
-        """The same plan's appendix in the latest earlier report: what "changes since the last
-        report" compares with."""
+        """The same plan's appendix in the latest earlier *published* report: what "changes
+        since the last report" compares with. Drafts that never went to a meeting don't count."""
         return (
             Appendix.objects.filter(
-                plan_id=self.plan_id, report__meeting_date__lt=self.report.meeting_date
+                plan_id=self.plan_id,
+                report__meeting_date__lt=self.report.meeting_date,
+                report__published__isnull=False,
             )
+            .distinct()
             .select_related("report__committee")
             .order_by("-report__meeting_date", "-as_at")
             .first()
@@ -159,9 +194,16 @@ def published_path(instance: PublishedFile, filename: str) -> str:
 
 
 class PublishedFile(models.Model):
-    """A generated appendix, frozen: the bytes as published, never regenerated in place."""
+    """A generated document, frozen: the bytes as published, never regenerated in place."""
+
+    class Part(models.TextChoices):
+        PACK = "pack", "Whole report"
+        FRONT_SHEET = "front_sheet", "Front sheet"
+        APPENDIX = "appendix", "Appendix"
 
     report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="published")
+    part = models.CharField(max_length=20, choices=Part.choices, default=Part.APPENDIX)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position in the list of files.")
     appendix = models.ForeignKey(
         Appendix, on_delete=models.SET_NULL, null=True, blank=True, related_name="published"
     )
@@ -176,7 +218,52 @@ class PublishedFile(models.Model):
     generated_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["report_id", "-version", "label"]
+        ordering = ["report_id", "-version", "order", "id"]
 
     def __str__(self) -> str:
         return f"{self.label} (version {self.version})"
+
+    @property
+    def filename(self) -> str:
+        return f"v{self.version}-{self.file.name.rsplit('/', 1)[-1]}"
+
+
+class ReportBuild(models.Model):
+    """One run of publishing a report, done by the background worker: what the report page
+    shows while the PDFs are generated, and what went wrong if they could not be."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Generating"
+        DONE = "done", "Published"
+        FAILED = "failed", "Failed"
+
+    report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="builds")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    steps_total = models.PositiveSmallIntegerField(default=0)
+    steps_done = models.PositiveSmallIntegerField(default=0)
+    step_label = models.CharField(max_length=300, blank=True, help_text="What is being made now.")
+    version = models.PositiveIntegerField(null=True, blank=True, help_text="Set when published.")
+    error = models.TextField(blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["report_id", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} – {self.get_state_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0

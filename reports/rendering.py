@@ -13,13 +13,14 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from actionplans.charts import stacked_bar_chart
 from actionplans.dashboards import action_states, build_plan_dashboard
 from actionplans.models import Plan, plan_outline
 from councils.models import Rag
-from reports.models import Appendix
+from reports.models import Appendix, CommitteeReport
 
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 BASE_URL = "https://report.invalid/"  # a base no fetch can reach: relative URLs hit the fetcher
@@ -46,12 +47,12 @@ class StaticOnlyFetcher(URLFetcher):
 
 
 def progress_context(
-    plan: Plan, as_at: datetime.date, *, title: str, label: str = "", report=None
+    plan: Plan, as_at: datetime.date, *, title: str, label: str = "", report=None, actions=None
 ) -> dict:
     """What a plan-progress document shows: every action grouped by workstream as the plan
     is written, with its status, commentary and deadline as at `as_at`."""
     statuses = {s.pk: s for s in plan.council.statuses.all()}
-    states = action_states(plan.actions.all(), statuses, as_at=as_at)
+    states = action_states(actions or plan.actions.all(), statuses, as_at=as_at)
     for state in states:
         state.action.state = state
     return {
@@ -61,7 +62,7 @@ def progress_context(
         "report": report,
         "council": plan.council,
         "plan": plan,
-        "show_page_numbers": report.show_page_numbers if report else True,
+        "landscape": True,
         "outline": plan_outline(plan, [s.action for s in states]),
         "has_references": any(s.action.reference for s in states),
         "has_workstreams": plan.workstreams.exists(),
@@ -69,18 +70,28 @@ def progress_context(
 
 
 TEMPLATES = {
-    Appendix.Kind.PLAN_PROGRESS: "reports/appendix_plan_progress.html",
-    Appendix.Kind.PROGRESS_SUMMARY: "reports/appendix_summary.html",
-    Appendix.Kind.EXCEPTIONS: "reports/appendix_exceptions.html",
+    Appendix.Kind.PLAN_PROGRESS: "reports/sections/plan_progress.html",
+    Appendix.Kind.PROGRESS_SUMMARY: "reports/sections/progress_summary.html",
+    Appendix.Kind.EXCEPTIONS: "reports/sections/exceptions.html",
+    Appendix.Kind.ACTIVITY_LIST: "reports/sections/activity_list.html",
 }
 
 
 def appendix_context(appendix: Appendix) -> dict:
     """What an appendix of its kind shows, as at its date."""
     plan, as_at = appendix.plan, appendix.as_at
+    actions = plan.actions.all()
+    if appendix.kind == Appendix.Kind.ACTIVITY_LIST:
+        actions = actions.prefetch_related("partners")
     context = progress_context(
-        plan, as_at, title=appendix.title, label=appendix.label, report=appendix.report
+        plan,
+        as_at,
+        title=appendix.title,
+        label=appendix.label,
+        report=appendix.report,
+        actions=actions,
     )
+    context["landscape"] = appendix.is_landscape
     if appendix.kind == Appendix.Kind.PROGRESS_SUMMARY:
         previous = appendix.previous()
         dashboard = build_plan_dashboard(plan, as_at=as_at)
@@ -116,8 +127,87 @@ def _actions(outline) -> list:
     return actions
 
 
-def render_appendix_html(appendix: Appendix) -> str:
+def meeting_line(report: CommitteeReport) -> str:
+    committee = report.committee.name if report.committee else "Committee"
+    item = f", item {report.item_number}" if report.item_number else ""
+    return f"{committee}, {date_format(report.meeting_date, 'j F Y')}{item}"
+
+
+def document_html(sections: list[str], *, title: str, description: str, council, numbered=True):
+    """One HTML document of sections, each starting on a new page of its orientation: what
+    the PDF is made from and what the browser shows as its accessible equivalent."""
+    return render_to_string(
+        "reports/document.html",
+        {
+            "sections": sections,
+            "document_title": f"{title} – {council.name}",
+            "description": description,
+            "council": council,
+            "show_page_numbers": numbered,
+        },
+    )
+
+
+def appendix_section(appendix: Appendix) -> str:
     return render_to_string(TEMPLATES[appendix.kind], appendix_context(appendix))
+
+
+def front_sheet_section(report: CommitteeReport) -> str:
+    context = {
+        "report": report,
+        "council": report.council,
+        "appendices": list(report.appendices.all()),
+        "contacts": list(report.contacts.all()),
+        "corporate_priorities": list(report.corporate_priorities.all()),
+        "cabinet_members": list(report.cabinet_members.all()),
+    }
+    return render_to_string("reports/sections/front_sheet.html", context)
+
+
+def render_appendix_html(appendix: Appendix, section: str | None = None) -> str:
+    """An appendix as a document of its own; `section` if already rendered for a pack."""
+    report = appendix.report
+    return document_html(
+        [section or appendix_section(appendix)],
+        title=f"{appendix.label}: {appendix.title}",
+        description=f"{appendix.title}: progress as at {date_format(appendix.as_at, 'j F Y')}. "
+        f"{appendix.label} to {report.subject} ({meeting_line(report)}).",
+        council=report.council,
+        numbered=report.show_page_numbers,
+    )
+
+
+def render_front_sheet_html(report: CommitteeReport, section: str | None = None) -> str:
+    return document_html(
+        [section or front_sheet_section(report)],
+        title=f"{report.subject}: report to {meeting_line(report)}",
+        description=f"Report front sheet: {report.subject} ({meeting_line(report)}).",
+        council=report.council,
+        numbered=report.show_page_numbers,
+    )
+
+
+def pack_sections(report: CommitteeReport):
+    """The front sheet (appendix None), then each appendix, with its section's HTML: a
+    generator, so a caller can show progress as each is made."""
+    yield None, front_sheet_section(report)
+    for appendix in report.appendices.select_related("plan__council", "report__committee"):
+        yield appendix, appendix_section(appendix)
+
+
+def render_pack_html(report: CommitteeReport) -> str:
+    return pack_document([section for _, section in pack_sections(report)], report)
+
+
+def pack_document(sections: list[str], report: CommitteeReport) -> str:
+    return document_html(
+        sections,
+        title=f"{report.subject}: report and appendices to {meeting_line(report)}",
+        description=f"{report.subject}: the report to {meeting_line(report)} with its "
+        "appendices, as one document.",
+        council=report.council,
+        numbered=report.show_page_numbers,
+    )
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -135,4 +225,13 @@ def render_appendix_pdf(appendix: Appendix) -> bytes:
 def render_plan_pdf(plan: Plan, as_at: datetime.date) -> bytes:
     """A plan's progress as a PDF of its own, outside any committee report."""
     context = progress_context(plan, as_at, title=plan.title)
-    return html_to_pdf(render_to_string("reports/appendix_plan_progress.html", context))
+    section = render_to_string("reports/sections/plan_progress.html", context)
+    return html_to_pdf(
+        document_html(
+            [section],
+            title=f"{plan.title}: progress as at {date_format(as_at, 'j F Y')}",
+            description=f"Every action of {plan.title} with its status as at "
+            f"{date_format(as_at, 'j F Y')}.",
+            council=plan.council,
+        )
+    )

@@ -5,15 +5,29 @@ from reports import views
 app_name = "reports"
 
 reports = "councils/<slug:council_slug>/reports/"
+report = reports + "<int:pk>/"
+appendix = report + "appendices/<int:order>"
 
 urlpatterns = [
     path(reports, views.report_list, name="report-list"),
-    path(reports + "<int:pk>/", views.report_detail, name="report-detail"),
-    path(reports + "<int:pk>/appendices/<int:order>/", views.appendix_html, name="appendix-html"),
-    path(reports + "<int:pk>/appendices/<int:order>.pdf", views.appendix_pdf, name="appendix-pdf"),
+    path(reports + "new/", views.report_form, name="report-create"),
+    path(report, views.report_detail, name="report-detail"),
+    path(report + "edit/", views.report_form, name="report-edit"),
+    path(report + "front-sheet/", views.front_sheet_html, name="front-sheet-html"),
+    path(report + "whole/", views.pack_html, name="pack-html"),
+    path(report + "publish/", views.report_publish, name="report-publish"),
+    path(report + "builds/<int:build_pk>.json", views.build_status, name="build-status"),
+    path(report + "appendices/add/", views.appendix_form, name="appendix-add"),
+    path(appendix + "/", views.appendix_html, name="appendix-html"),
+    path(appendix + ".pdf", views.appendix_pdf, name="appendix-pdf"),
+    path(appendix + "/edit/", views.appendix_form, name="appendix-edit"),
+    path(appendix + "/delete/", views.appendix_delete, name="appendix-delete"),
+    path(appendix + "/move/", views.appendix_move, name="appendix-move"),
+    path(report + "published/<int:file_pk>.pdf", views.published_file, name="published-file"),
+    path("councils/<slug:council_slug>/papers/", views.papers, name="papers"),
     path(
-        reports + "<int:pk>/published/<int:file_pk>.pdf",
-        views.published_file,
-        name="published-file",
+        "councils/<slug:council_slug>/papers/<int:pk>/<int:file_pk>.pdf",
+        views.paper_file,
+        name="paper-file",
     ),
 ]

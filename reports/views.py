@@ -1,15 +1,33 @@
+"""Report pages. Democratic services (and council admins) build, preview and publish
+reports; anyone may download a published report that is not exempt and draws only on plans
+they may read. People outside a council get 404 on its report-building pages."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.db import transaction
+from django.db.models import Count, Max
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from councils.models import Council
 from councils.rules import roles_in
-from reports.models import CommitteeReport, PublishedFile
-from reports.rendering import render_appendix_html, render_appendix_pdf
-from reports.services import publish_report
+from reports.forms import AppendixForm, ContactFormSet, ReportForm
+from reports.models import Appendix, CommitteeReport, PublishedFile, ReportBuild
+from reports.rendering import (
+    render_appendix_html,
+    render_appendix_pdf,
+    render_front_sheet_html,
+    render_pack_html,
+)
+from reports.services import BuildInProgress, start_build
+
+# Above this many actions an appendix is laid out only by the background worker: WeasyPrint
+# takes about 25 ms a row, so this keeps a request under about two seconds.
+IN_REQUEST_ACTION_LIMIT = 80
 
 
 def _report_council(request, council_slug: str) -> Council:
@@ -22,11 +40,17 @@ def _report_council(request, council_slug: str) -> Council:
     return council
 
 
-def _appendix(request, council_slug: str, pk: int, order: int):
+def _report(request, council_slug: str, pk: int) -> CommitteeReport:
     council = _report_council(request, council_slug)
-    report = get_object_or_404(CommitteeReport, council=council, pk=pk)
     return get_object_or_404(
-        report.appendices.select_related("plan__council", "report"), order=order
+        CommitteeReport.objects.select_related("council", "committee"), council=council, pk=pk
+    )
+
+
+def _appendix(request, council_slug: str, pk: int, order: int) -> Appendix:
+    report = _report(request, council_slug, pk)
+    return get_object_or_404(
+        report.appendices.select_related("plan__council", "report__council"), order=order
     )
 
 
@@ -39,27 +63,151 @@ def report_list(request, council_slug: str):
 
 @login_required
 def report_detail(request, council_slug: str, pk: int):
-    council = _report_council(request, council_slug)
-    report = get_object_or_404(
-        CommitteeReport.objects.select_related("committee").prefetch_related(
-            "contacts", "corporate_priorities", "cabinet_members", "appendices__plan"
-        ),
-        council=council,
-        pk=pk,
+    report = _report(request, council_slug, pk)
+    report = (
+        CommitteeReport.objects.select_related("council", "committee")
+        .prefetch_related("contacts", "corporate_priorities", "cabinet_members")
+        .get(pk=report.pk)
     )
-    if request.method == "POST":
-        if not report.appendices.exists():
-            messages.error(request, "Add an appendix before publishing.")
-        else:
-            files = publish_report(report, by=request.user)
-            messages.success(request, f"Published version {files[0].version}: {len(files)} PDFs.")
-        return redirect(report.get_absolute_url())
+    appendices = list(
+        report.appendices.select_related("plan").annotate(action_count=Count("plan__actions"))
+    )
+    for appendix in appendices:
+        appendix.report = report
+        appendix.renders_in_request = appendix.action_count <= IN_REQUEST_ACTION_LIMIT
+    published = list(report.published.select_related("generated_by"))
+    versions: dict[int, list[PublishedFile]] = {}
+    for file in published:
+        versions.setdefault(file.version, []).append(file)
     context = {
-        "council": council,
+        "council": report.council,
         "report": report,
-        "published": report.published.select_related("generated_by"),
+        "appendices": appendices,
+        "versions": sorted(versions.items(), reverse=True),
+        "build": report.builds.select_related("requested_by").first(),
     }
     return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+def report_form(request, council_slug: str, pk: int | None = None):
+    """Create a report, or change its front sheet and contact officers."""
+    council = _report_council(request, council_slug)
+    report = get_object_or_404(CommitteeReport, council=council, pk=pk) if pk else None
+    instance = report or CommitteeReport(council=council, created_by=request.user)
+    form = ReportForm(request.POST or None, instance=instance, council=council)
+    contacts = ContactFormSet(request.POST or None, instance=instance, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            contacts.instance = saved
+            for order, contact in enumerate(contacts.save(commit=False)):
+                contact.order = order
+                contact.save()
+            for contact in contacts.deleted_objects:
+                contact.delete()
+        messages.success(request, "Report saved." if report else "Report created.")
+        if report is None:
+            return redirect("reports:appendix-add", council.slug, saved.pk)
+        return redirect(saved.get_absolute_url())
+    context = {"council": council, "report": report, "form": form, "contacts": contacts}
+    return render(request, "reports/report_form.html", context)
+
+
+@login_required
+def appendix_form(request, council_slug: str, pk: int, order: int | None = None):
+    """Add an appendix at the end of the report, or change one."""
+    report = _report(request, council_slug, pk)
+    appendix = get_object_or_404(report.appendices, order=order) if order else None
+    form = AppendixForm(request.POST or None, instance=appendix, report=report)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            if appendix is None:
+                last = report.appendices.aggregate(last=Max("order"))["last"] or 0
+                saved.order = last + 1
+            saved.save()
+        messages.success(request, f"{saved.label} saved.")
+        return redirect(report.get_absolute_url())
+    context = {"council": report.council, "report": report, "appendix": appendix, "form": form}
+    return render(request, "reports/appendix_form.html", context)
+
+
+@login_required
+def appendix_delete(request, council_slug: str, pk: int, order: int):
+    """Confirm, then remove an appendix; those after it move up a place."""
+    appendix = _appendix(request, council_slug, pk, order)
+    report = appendix.report
+    if request.method == "POST":
+        with transaction.atomic():
+            label = str(appendix)
+            appendix.delete()
+            for position, later in enumerate(report.appendices.all(), start=1):
+                if later.order != position:
+                    Appendix.objects.filter(pk=later.pk).update(order=position)
+        messages.success(request, f"Removed {label}. Published versions keep it.")
+        return redirect(report.get_absolute_url())
+    context = {"council": report.council, "report": report, "appendix": appendix}
+    return render(request, "reports/appendix_delete.html", context)
+
+
+@login_required
+@require_POST
+def appendix_move(request, council_slug: str, pk: int, order: int):
+    """Swap an appendix with the one before it (or after it)."""
+    appendix = _appendix(request, council_slug, pk, order)
+    other_order = order - 1 if request.POST.get("direction") == "up" else order + 1
+    with transaction.atomic():
+        other = appendix.report.appendices.filter(order=other_order).first()
+        if other is not None:
+            Appendix.objects.filter(pk=other.pk).update(order=order)
+            Appendix.objects.filter(pk=appendix.pk).update(order=other_order)
+    return redirect(appendix.report.get_absolute_url() + "#appendices")
+
+
+@login_required
+@require_POST
+def report_publish(request, council_slug: str, pk: int):
+    """Queue the report for the background worker; the report page follows its progress."""
+    report = _report(request, council_slug, pk)
+    if not report.appendices.exists():
+        messages.error(request, "Add an appendix before publishing.")
+    else:
+        try:
+            start_build(report, by=request.user)
+        except BuildInProgress:
+            messages.error(request, "This report is already being generated. Wait for it.")
+    return redirect(report.get_absolute_url() + "#publishing")
+
+
+@login_required
+def build_status(request, council_slug: str, pk: int, build_pk: int):
+    """What the report page's progress indicator shows, as JSON."""
+    report = _report(request, council_slug, pk)
+    build = get_object_or_404(report.builds, pk=build_pk)
+    files = []
+    if build.state == ReportBuild.State.DONE:
+        files = [
+            {
+                "label": file.label,
+                "url": reverse("reports:published-file", args=[council_slug, pk, file.pk]),
+                "size": file.size,
+            }
+            for file in report.published.filter(version=build.version)
+        ]
+    return JsonResponse(
+        {
+            "state": build.state,
+            "state_label": build.get_state_display(),
+            "percent": build.percent,
+            "steps_done": build.steps_done,
+            "steps_total": build.steps_total,
+            "step_label": build.step_label,
+            "version": build.version,
+            "error": "The documents could not be generated." if build.error else "",
+            "files": files,
+        }
+    )
 
 
 @login_required
@@ -67,11 +215,16 @@ def published_file(request, council_slug: str, pk: int, file_pk: int):
     """A published PDF exactly as it was published."""
     council = _report_council(request, council_slug)
     published = get_object_or_404(PublishedFile, pk=file_pk, report__pk=pk, report__council=council)
-    response = FileResponse(published.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="v{published.version}-{published.file.name.rsplit("/", 1)[-1]}"'
+    return _download(published)
+
+
+def _download(published: PublishedFile) -> FileResponse:
+    return FileResponse(
+        published.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=published.filename,
     )
-    return response
 
 
 @login_required
@@ -81,9 +234,56 @@ def appendix_html(request, council_slug: str, pk: int, order: int):
 
 
 @login_required
+def front_sheet_html(request, council_slug: str, pk: int):
+    return HttpResponse(render_front_sheet_html(_report(request, council_slug, pk)))
+
+
+@login_required
+def pack_html(request, council_slug: str, pk: int):
+    """The whole report as one web page: the front sheet, then every appendix."""
+    return HttpResponse(render_pack_html(_report(request, council_slug, pk)))
+
+
+@login_required
 def appendix_pdf(request, council_slug: str, pk: int, order: int):
+    """A draft PDF of one appendix as the data stands, for appendices small enough to lay
+    out while the person waits; larger ones are generated by publishing."""
     appendix = _appendix(request, council_slug, pk, order)
+    if appendix.plan.actions.count() > IN_REQUEST_ACTION_LIMIT:
+        context = {"council": appendix.report.council, "report": appendix.report}
+        context |= {"appendix": appendix, "limit": IN_REQUEST_ACTION_LIMIT}
+        return render(request, "reports/appendix_too_large.html", context, status=409)
     response = HttpResponse(render_appendix_pdf(appendix), content_type="application/pdf")
-    filename = f"{slugify(appendix.label)}-{slugify(appendix.title)[:60]}.pdf"
+    filename = f"draft-{slugify(appendix.label)}-{slugify(appendix.title)[:60]}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# Public pages: published committee papers.
+
+
+def papers(request, council_slug: str):
+    """A council's published committee papers that this person may read, latest first."""
+    council = get_object_or_404(Council, slug=council_slug)
+    reports = (
+        CommitteeReport.objects.published_for(request.user)
+        .filter(council=council)
+        .select_related("committee")
+        .prefetch_related("published")
+        .order_by("-meeting_date", "item_number")
+    )
+    for report in reports:
+        latest = report.latest_version()
+        report.latest_files = [f for f in report.published.all() if f.version == latest]
+    return render(request, "reports/papers.html", {"council": council, "reports": reports})
+
+
+def paper_file(request, council_slug: str, pk: int, file_pk: int):
+    published = get_object_or_404(
+        PublishedFile,
+        pk=file_pk,
+        report__pk=pk,
+        report__council__slug=council_slug,
+        report__in=CommitteeReport.objects.published_for(request.user),
+    )
+    return _download(published)

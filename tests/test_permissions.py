@@ -4,14 +4,17 @@ Outsiders get 404 (nothing of another council's private side is acknowledged), s
 people without the right role 403, signed-out visitors a redirect to sign in for pages that
 need an account; public pages are 200 for everyone."""
 
+import datetime
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from actionplans.models import Action, Plan
 from actionplans.services import record_update
 from councils.models import Council, Department, Membership, Status, User, Ward
+from reports.models import CommitteeReport, PublishedFile
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +60,32 @@ def build_council(slug: str) -> dict:
         users[role] = user
     # An update waiting for approval, written by the officer.
     update = record_update(actions["public"], by=users["officer"], status=on_track)
+    # Committee reports, published: one on the public plan, one exempt, one drawing on the
+    # members-only plan. The stored files are stand-ins: these tests are about who gets them.
+    reports = {}
+    for key, plan_key, exempt in [
+        ("public", "public", False),
+        ("exempt", "public", True),
+        ("members", "members", False),
+    ]:
+        report = CommitteeReport.objects.create(
+            council=council,
+            meeting_date=datetime.date(2025, 1, 1),
+            item_number=key,
+            report_of="Chief executive",
+            subject=f"{key} report",
+            is_exempt=exempt,
+        )
+        report.appendices.create(
+            order=1, title="Progress", plan=plans[plan_key], as_at=datetime.date(2024, 12, 31)
+        )
+        published = PublishedFile(
+            report=report, label="Front sheet", version=1, sha256="0" * 64, size=9
+        )
+        published.file.save("front-sheet.pdf", ContentFile(b"%PDF-test"), save=False)
+        published.save()
+        build = report.builds.create(state="done", steps_total=3, steps_done=3, version=1)
+        reports[key] = (report, published, build)
     return {
         "council": council,
         "plans": plans,
@@ -65,11 +94,13 @@ def build_council(slug: str) -> dict:
         "ward": ward,
         "update": update,
         "users": users,
+        "reports": reports,
     }
 
 
 @pytest.fixture
-def world(db):
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     own = build_council("ownshire")
     other = build_council("othershire")
     root = User.objects.create_user("root-user", password="pw", is_superuser=True, is_staff=True)
@@ -114,6 +145,38 @@ def urls(c: dict) -> dict[str, str]:
         "export private plan": reverse(
             "actionplans:plan-export", args=[slug, "private-plan", "xlsx"]
         ),
+        **report_urls(c),
+    }
+
+
+def report_urls(c: dict) -> dict[str, str]:
+    slug = c["council"].slug
+    report, published, build = c["reports"]["public"]
+    r = [slug, report.pk]
+    return {
+        "reports": reverse("reports:report-list", args=[slug]),
+        "new report": reverse("reports:report-create", args=[slug]),
+        "report": reverse("reports:report-detail", args=r),
+        "edit report": reverse("reports:report-edit", args=r),
+        "front sheet": reverse("reports:front-sheet-html", args=r),
+        "whole report": reverse("reports:pack-html", args=r),
+        "add appendix": reverse("reports:appendix-add", args=r),
+        "appendix": reverse("reports:appendix-html", args=[*r, 1]),
+        "appendix pdf": reverse("reports:appendix-pdf", args=[*r, 1]),
+        "edit appendix": reverse("reports:appendix-edit", args=[*r, 1]),
+        "remove appendix": reverse("reports:appendix-delete", args=[*r, 1]),
+        "build status": reverse("reports:build-status", args=[*r, build.pk]),
+        "published file": reverse("reports:published-file", args=[*r, published.pk]),
+        "papers": reverse("reports:papers", args=[slug]),
+        "public paper": reverse("reports:paper-file", args=[*r, published.pk]),
+        "exempt paper": reverse(
+            "reports:paper-file",
+            args=[slug, c["reports"]["exempt"][0].pk, c["reports"]["exempt"][1].pk],
+        ),
+        "members paper": reverse(
+            "reports:paper-file",
+            args=[slug, c["reports"]["members"][0].pk, c["reports"]["members"][1].pk],
+        ),
     }
 
 
@@ -153,6 +216,19 @@ REVIEWERS = {
     "superuser": 200,
 }
 
+REPORTERS = {
+    "anonymous": 302,
+    "member": 403,
+    "officer": 403,
+    "democratic_services": 200,
+    "plan_manager": 403,
+    "council_admin": 200,
+    "superuser": 200,
+}
+NOBODY = {role: 404 for role in ROLES}
+# The accessible HTML of a committee paper, not a page of the site.
+DOCUMENTS = {"front sheet", "whole report", "appendix"}
+
 # Expected status for a user of the OWN council (rows) on the own council's URLs.
 OWN = {
     "home": PUBLIC,
@@ -183,6 +259,28 @@ OWN = {
     "upload to public plan": UPDATERS,
     "export public plan": PUBLIC,
     "export private plan": EDITORS_ONLY,
+    **dict.fromkeys(
+        [
+            "reports",
+            "new report",
+            "report",
+            "edit report",
+            "front sheet",
+            "whole report",
+            "add appendix",
+            "appendix",
+            "appendix pdf",
+            "edit appendix",
+            "remove appendix",
+            "build status",
+            "published file",
+        ],
+        REPORTERS,
+    ),
+    "papers": PUBLIC,
+    "public paper": PUBLIC,
+    "exempt paper": NOBODY,
+    "members paper": MEMBERS_ONLY,
 }
 # For a user of ANOTHER council, only public pages answer; everything else is 404
 # (signed-out visitors are still asked to sign in first).
@@ -201,6 +299,8 @@ OTHER_PUBLIC = {
     "alignment",
     "my actions",
     "export public plan",
+    "papers",
+    "public paper",
 }
 
 
@@ -224,6 +324,10 @@ def test_own_council(client, world, role, name):
     if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
         html = response.content.decode()
         title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        if name in DOCUMENTS:  # a paper's own HTML, titled as the paper; a pack has an h1 each
+            assert title.endswith(f"– {world[0]['council'].name}"), title
+            assert "<h1" in html
+            return
         assert "<" not in title and title.endswith("– Council action plans"), title
         assert html.count("<h1") == 1, f"{name} should have one main heading"
 

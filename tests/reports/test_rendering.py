@@ -12,6 +12,7 @@ from actionplans.models import Action, Plan
 from councils.models import Committee, Council, Membership, User
 from reports.models import Appendix, CommitteeReport
 from reports.rendering import BASE_URL, StaticOnlyFetcher, render_appendix_html, render_appendix_pdf
+from reports.services import publish_report
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +188,7 @@ def test_export_plan_writes_a_tagged_pdf_as_at_a_date(tmp_path):
     assert "Tagged: yes" in " ".join(info.split())
 
 
-def test_build_report_writes_each_appendix(tmp_path, capsys):
+def test_build_report_writes_the_front_sheet_each_appendix_and_the_whole(tmp_path, capsys):
     from django.core.management import CommandError, call_command
 
     report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
@@ -196,14 +197,25 @@ def test_build_report_writes_each_appendix(tmp_path, capsys):
     assert files == [
         "appendix-1-reducing-inequalities-action-plan-2015-16.pdf",
         "appendix-2-outline-pilot-activity-within-lakenham.pdf",
+        "front-sheet.pdf",
+        "report-and-appendices.pdf",
     ]
     out = capsys.readouterr().out
-    assert out.count("sha256 ") == 2 and "Built 2 appendices" in out
+    assert out.count("sha256 ") == 4
+    assert "the front sheet, 2 appendices and the whole report" in out
+    text, info, _ = pdf_facts(
+        (tmp_path / "papers" / "report-and-appendices.pdf").read_bytes(), tmp_path
+    )
+    # The front sheet, then each appendix, in one tagged document.
+    assert text.index("Purpose") < text.index("Appendix 1") < text.index("Appendix 2")
+    assert "Tagged: yes" in " ".join(info.split())
     with pytest.raises(CommandError, match="No committee report with id 999999"):
         call_command("build_report", "999999", f"--out={tmp_path}")
 
 
-def test_progress_summary_counts_charts_and_compares_with_the_last_report(appendix, tmp_path):
+def test_progress_summary_counts_charts_and_compares_with_the_last_published_report(
+    appendix, tmp_path, settings
+):
     earlier = CommitteeReport.objects.create(
         council=appendix.report.council,
         committee=appendix.report.committee,
@@ -217,6 +229,10 @@ def test_progress_summary_counts_charts_and_compares_with_the_last_report(append
     appendix.kind = Appendix.Kind.PROGRESS_SUMMARY
     appendix.order = 2
     appendix.save()
+    # A report that never went out does not count as "the last report".
+    assert "This is the first report on this plan." in render_appendix_html(appendix)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    publish_report(earlier, by=None)
     text, info, _ = pdf_facts(render_appendix_pdf(appendix), tmp_path)
     assert "9 (53%) of 17 actions are complete or on target; 8 (47%) have not started." in text
     assert "Actions by status" in text and "Actions by RAG colour" in text

@@ -49,7 +49,7 @@ def test_each_appendix_as_a_web_page_and_a_pdf(client, report):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert (
-        'filename="appendix-2-outline-pilot-activity-within-lakenham.pdf"'
+        'filename="draft-appendix-2-outline-pilot-activity-within-lakenham.pdf"'
         in response["Content-Disposition"]
     )
 

@@ -1,4 +1,5 @@
-"""Write a committee report's appendices as PDFs, one file each, with their SHA-256.
+"""Write a committee report as PDFs: the whole report as one file, the front sheet, and each
+appendix, with their SHA-256. Nothing is stored or published: publish from the report page.
 
 python manage.py build_report 3 --out papers/cabinet-2015-11-04
 """
@@ -7,35 +8,39 @@ import hashlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.text import slugify
 
 from reports.models import CommitteeReport
-from reports.rendering import render_appendix_pdf
+from reports.services import generate_documents
 
 
 class Command(BaseCommand):
-    help = "Write each appendix of a committee report as an accessible PDF."
+    help = "Write a committee report (front sheet, each appendix, and the whole) as PDFs."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("report", type=int, help="The report's id.")
         parser.add_argument("--out", type=Path, required=True, help="The folder to write to.")
 
     def handle(self, *args, **options) -> None:
-        report = CommitteeReport.objects.filter(pk=options["report"]).first()
+        report = (
+            CommitteeReport.objects.select_related("council", "committee")
+            .filter(pk=options["report"])
+            .first()
+        )
         if report is None:
             raise CommandError(f"No committee report with id {options['report']}.")
-        appendices = list(report.appendices.select_related("plan__council", "report"))
-        if not appendices:
-            raise CommandError(f"'{report}' has no appendices to build.")
         folder: Path = options["out"]
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise CommandError(f"Cannot create {folder}: {error.strerror}.") from error
-        for appendix in appendices:
-            pdf = render_appendix_pdf(appendix)
-            path = folder / f"{slugify(appendix.label)}-{slugify(appendix.title)[:60]}.pdf"
-            path.write_bytes(pdf)
-            digest = hashlib.sha256(pdf).hexdigest()
-            self.stdout.write(f"{path}  {len(pdf):,} bytes  sha256 {digest}")
-        self.stdout.write(f"Built {len(appendices)} appendices of '{report}'.")
+        documents = generate_documents(report)
+        for document in documents:
+            path = folder / f"{document.name}.pdf"
+            path.write_bytes(document.pdf)
+            digest = hashlib.sha256(document.pdf).hexdigest()
+            self.stdout.write(f"{path}  {len(document.pdf):,} bytes  sha256 {digest}")
+        appendices = len(documents) - 2
+        self.stdout.write(
+            f"Built '{report}': the front sheet, {appendices} "
+            f"appendi{'x' if appendices == 1 else 'ces'} and the whole report."
+        )

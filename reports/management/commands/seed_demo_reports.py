@@ -23,6 +23,7 @@ FIELDS = [
     "financial_implications",
     "wards_text",
     "background_documents",
+    "report_text",
 ]
 
 
@@ -65,6 +66,7 @@ class Command(BaseCommand):
                 order=order,
                 defaults={
                     "title": appendix["title"],
+                    "kind": appendix.get("kind", Appendix.Kind.PLAN_PROGRESS),
                     "plan": Plan.objects.get(council=council, slug=appendix["plan"]),
                     "as_at": datetime.date.fromisoformat(appendix["as_at"]),
                 },

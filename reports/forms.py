@@ -1,0 +1,116 @@
+"""Builder forms for democratic services: the report's front sheet, its contact officers and
+its appendices. Every choice is limited to the report's own council."""
+
+from django import forms
+from django.utils import timezone
+
+from councils.models import Council
+from reports.models import Appendix, CommitteeReport, ContactOfficer
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = CommitteeReport
+        fields = [
+            "committee",
+            "meeting_date",
+            "item_number",
+            "report_of",
+            "subject",
+            "purpose",
+            "recommendations",
+            "corporate_priorities",
+            "financial_implications",
+            "wards_text",
+            "wards",
+            "cabinet_members",
+            "background_documents",
+            "report_text",
+            "is_exempt",
+            "appendix_numbering",
+            "show_page_numbers",
+        ]
+        widgets = {
+            "meeting_date": DateInput(),
+            "corporate_priorities": forms.CheckboxSelectMultiple,
+            "wards": forms.CheckboxSelectMultiple,
+            "cabinet_members": forms.CheckboxSelectMultiple,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "recommendations": forms.Textarea(attrs={"rows": 3}),
+            "financial_implications": forms.Textarea(attrs={"rows": 2}),
+            "background_documents": forms.Textarea(attrs={"rows": 2}),
+            "report_text": forms.Textarea(attrs={"rows": 12}),
+        }
+        labels = {
+            "committee": "Report to (committee)",
+            "wards": "Wards affected (for searching)",
+            "cabinet_members": "Cabinet members",
+            "report_text": "Report",
+            "is_exempt": "Exempt: not for publication",
+            "appendix_numbering": "Number appendices",
+            "show_page_numbers": "Print ‘Page n of N’ in each document’s footer",
+        }
+        error_messages = {
+            "meeting_date": {
+                "required": "Enter the meeting date",
+                "invalid": "Enter the meeting date as a real date, for example 4 November 2015",
+            },
+            "report_of": {"required": "Enter the job title of the officer reporting"},
+            "subject": {"required": "Enter the report's subject"},
+        }
+
+    def __init__(self, *args, council: Council, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = council.committees.all()
+        self.fields["committee"].empty_label = "Choose a committee"
+        self.fields["committee"].required = True
+        self.fields["committee"].error_messages["required"] = "Choose the committee"
+        self.fields["corporate_priorities"].queryset = council.corporate_priorities.all()
+        self.fields["wards"].queryset = council.wards.all()
+        self.fields["cabinet_members"].queryset = council.portfolio_holders.all()
+        self.fields["corporate_priorities"].help_text = "The front sheet names each one."
+        self.fields["wards"].help_text = ""
+
+
+ContactFormSet = forms.inlineformset_factory(
+    CommitteeReport,
+    ContactOfficer,
+    fields=["job_title", "phone", "email"],
+    extra=2,
+    max_num=10,
+    can_delete=True,
+    labels={"job_title": "Job title", "phone": "Phone", "email": "Email"},
+)
+
+
+class AppendixForm(forms.ModelForm):
+    class Meta:
+        model = Appendix
+        fields = ["kind", "plan", "title", "as_at"]
+        widgets = {"kind": forms.RadioSelect, "as_at": DateInput()}
+        labels = {"kind": "What the appendix shows", "as_at": "Progress as at"}
+        error_messages = {
+            "title": {"required": "Enter the appendix title, as it is to be printed"},
+            "as_at": {
+                "required": "Enter the date progress is reported as at",
+                "invalid": "Enter the date as a real date, for example 20 October 2015",
+            },
+            "plan": {"required": "Choose the plan the appendix is drawn from"},
+        }
+
+    def __init__(self, *args, report: CommitteeReport, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.report = report
+        self.fields["plan"].queryset = report.council.plans.all()
+        self.fields["plan"].empty_label = "Choose a plan"
+        self.fields["kind"].choices = Appendix.Kind.choices
+        if not self.instance.pk:
+            self.initial.setdefault("as_at", timezone.localdate())
+            self.initial.setdefault("kind", Appendix.Kind.PLAN_PROGRESS)
