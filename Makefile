@@ -13,7 +13,9 @@ DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Serving on http://$(HOST)/ (Ctrl+C to stop)"
+	@echo "Serving on http://$(HOST)/ with a background worker (Ctrl+C stops both)"
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 # The browser tests run in a process of their own: Django's live server empties the test
