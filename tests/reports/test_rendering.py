@@ -3,7 +3,6 @@ a date, fetching nothing but our own static files."""
 
 import datetime
 import re
-import subprocess
 
 import pytest
 from django.urls import reverse
@@ -13,6 +12,7 @@ from councils.models import Committee, Council, Membership, User
 from reports.models import Appendix, CommitteeReport
 from reports.rendering import BASE_URL, StaticOnlyFetcher, render_appendix_html, render_appendix_pdf
 from reports.services import publish_report
+from tests.pdftools import pdf_facts
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,6 @@ def appendix() -> Appendix:
         plan=Plan.objects.get(slug="reducing-inequalities-2015-16"),
         as_at=datetime.date(2015, 10, 20),
     )
-
-
-def pdf_facts(pdf: bytes, tmp_path) -> tuple[str, str, str]:
-    path = tmp_path / "appendix.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True
-    ).stdout
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
-    return " ".join(text.split()), info, fonts
 
 
 def test_pdf_holds_every_action_heading_and_status(appendix, tmp_path):

@@ -1,0 +1,226 @@
+"""Democratic services build a report in the site: the front sheet, its contact officers and
+its appendices, then preview and publish it. Bad input gets a message saying what is wrong;
+choices never reach another council's committees or plans."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from actionplans.models import Plan
+from councils.models import Committee, Council, User
+from reports.models import Appendix, CommitteeReport
+from reports.rendering import render_front_sheet_html, render_pack_html
+from reports.services import generate_documents
+from tests.pdftools import page_orientations, pdf_facts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def norwich() -> Council:
+    return Council.objects.get(slug="norwich")
+
+
+@pytest.fixture
+def clerk(client):
+    client.force_login(User.objects.get(username="norwich-democratic-services"))
+    return client
+
+
+def report_data(norwich, **changes) -> dict:
+    data = {
+        "committee": Committee.objects.get(council=norwich, name="Cabinet").pk,
+        "meeting_date": "2016-02-10",
+        "item_number": "6",
+        "report_of": "Executive head of strategy, people and neighbourhoods",
+        "subject": "Reducing inequalities: quarter 3 progress",
+        "purpose": "To report progress on the reducing inequalities action plan.",
+        "recommendations": "To note progress.\nTo agree the revised deadlines.",
+        "corporate_priorities": [norwich.corporate_priorities.first().pk],
+        "financial_implications": "None",
+        "wards_text": "All wards",
+        "background_documents": "None",
+        "report_text": "Cabinet agreed the plan in November.\n\nMost actions are on target.",
+        "appendix_numbering": "letters",
+        "show_page_numbers": "true",
+        "contacts-TOTAL_FORMS": "2",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "10",
+        "contacts-0-job_title": "Strategy manager",
+        "contacts-0-phone": "01603 212356",
+        "contacts-0-email": "strategy@example.gov.uk",
+        "contacts-1-job_title": "",
+    }
+    return data | changes
+
+
+def test_create_a_report_add_appendices_and_preview_it(clerk, norwich, tmp_path):
+    response = clerk.post(reverse("reports:report-create", args=["norwich"]), report_data(norwich))
+    report = CommitteeReport.objects.get(subject="Reducing inequalities: quarter 3 progress")
+    assert response["Location"] == reverse("reports:appendix-add", args=["norwich", report.pk])
+    assert report.meeting_date == datetime.date(2016, 2, 10) and report.council == norwich
+    assert [c.job_title for c in report.contacts.all()] == ["Strategy manager"]
+    assert report.recommendation_list() == ["To note progress.", "To agree the revised deadlines."]
+    assert report.created_by.username == "norwich-democratic-services"
+
+    plan = Plan.objects.get(slug="reducing-inequalities-2015-16")
+    add = reverse("reports:appendix-add", args=["norwich", report.pk])
+    page = clerk.get(add).content.decode()
+    assert "Activity list (title, description, priority, partners)" in page
+    for kind, title in [
+        ("progress_summary", "Progress summary"),
+        ("plan_progress", "Reducing Inequalities Action Plan 2015-16"),
+        ("exceptions", "Actions behind schedule"),
+    ]:
+        data = {"kind": kind, "plan": plan.pk, "title": title, "as_at": "2015-12-31"}
+        assert clerk.post(add, data).status_code == 302
+    assert [str(a) for a in report.appendices.all()] == [
+        "Appendix A: Progress summary",
+        "Appendix B: Reducing Inequalities Action Plan 2015-16",
+        "Appendix C: Actions behind schedule",
+    ]
+
+    # Move the progress table first, then remove the summary: the rest close up.
+    move = reverse("reports:appendix-move", args=["norwich", report.pk, 2])
+    clerk.post(move, {"direction": "up"})
+    assert [a.title for a in report.appendices.all()][:2] == [
+        "Reducing Inequalities Action Plan 2015-16",
+        "Progress summary",
+    ]
+    remove = reverse("reports:appendix-delete", args=["norwich", report.pk, 2])
+    assert "Remove Appendix B: Progress summary?" in clerk.get(remove).content.decode()
+    clerk.post(remove)
+    assert [(a.order, a.title) for a in report.appendices.all()] == [
+        (1, "Reducing Inequalities Action Plan 2015-16"),
+        (2, "Actions behind schedule"),
+    ]
+
+    detail = clerk.get(report.get_absolute_url()).content.decode()
+    assert "Appendix B: Actions behind schedule" in detail
+    assert "2 numbered paragraphs" in detail and "Draft PDF" in detail
+
+    pack = clerk.get(reverse("reports:pack-html", args=["norwich", report.pk])).content.decode()
+    assert pack.index("Purpose") < pack.index("Appendix A") < pack.index("Appendix B")
+    assert "<title>Reducing inequalities: quarter 3 progress: report and appendices" in pack
+
+
+def test_bad_input_says_what_is_wrong_and_saves_nothing(clerk, norwich, council_b):
+    url = reverse("reports:report-create", args=["norwich"])
+    other_committee = Committee.objects.create(council=council_b, name="Scrutiny")
+    data = report_data(
+        norwich,
+        committee=other_committee.pk,
+        meeting_date="31/02/2016",
+        subject="",
+        **{"contacts-1-email": "not an email", "contacts-1-job_title": "Clerk"},
+    )
+    response = clerk.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: New committee report" in html
+    assert "Select a valid choice" in html  # another council's committee is not a choice
+    assert "Enter the meeting date as a real date" in html
+    assert "Enter the report&#x27;s subject" in html
+    assert "Contact officer 2: Enter a valid email address." in html
+    assert not CommitteeReport.objects.filter(report_of=data["report_of"], item_number="6")
+
+
+def test_appendix_choices_stay_in_the_council(clerk, norwich, council_b):
+    report = CommitteeReport.objects.get(council=norwich, item_number="8")
+    other_plan = Plan.objects.create(council=council_b, slug="theirs", title="Their plan")
+    add = reverse("reports:appendix-add", args=["norwich", report.pk])
+    assert "Their plan" not in clerk.get(add).content.decode()
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    data = {"kind": "plan_progress", "plan": other_plan.pk, "title": "", "as_at": tomorrow}
+    html = clerk.post(add, data).content.decode()
+    assert "Select a valid choice" in html
+    assert "Enter the appendix title, as it is to be printed" in html
+    mine = Plan.objects.get(slug="reducing-inequalities-2015-16").pk
+    data |= {"plan": mine, "title": "Progress"}
+    html = clerk.post(add, data).content.decode()
+    assert "Progress can only be reported as at today or earlier." in html
+    assert report.appendices.count() == 2
+
+
+def test_front_sheet_pdf_and_whole_report(tmp_path):
+    """The front sheet holds every field of the paper's cover, in A4 portrait; the whole
+    report is the front sheet then each appendix, each on pages of its own orientation."""
+    report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+    documents = {d.label: d.pdf for d in generate_documents(report)}
+    assert list(documents) == [
+        "Report and appendices (one PDF)",
+        "Front sheet",
+        "Appendix 1: Reducing Inequalities Action Plan 2015-16",
+        "Appendix 2: Outline pilot activity within Lakenham",
+    ]
+    text, info, fonts = pdf_facts(documents["Front sheet"], tmp_path)
+    for words in [
+        "Report to Cabinet",
+        "Date 4 November 2015",
+        "Item 8",
+        "Report of Executive head of strategy, people and neighbourhoods",
+        "Subject Reducing inequalities action plan",
+        "Purpose To consider proposals",
+        "Recommendation To approve the attached action plan programme",
+        "The report helps to meet the corporate priority “A fair city”.",
+        "Financial implications None – activity to be met from within existing budgets",
+        "Ward/s: All wards generally and Lakenham specifically",
+        "Cabinet members: Cabinet member for fairness and equality; Leader of the council",
+        "Head of local neighbourhood services, 01603 212373",
+        "Background documents None",
+        "Report Cabinet agreed a reducing inequalities action plan in March 2015.",
+        "Appendix 2: Outline pilot activity within Lakenham",
+    ]:
+        assert words in text, words
+    assert "Tagged: yes" in " ".join(info.split())
+    title = "Reducing inequalities action plan: report to Cabinet, 4 November 2015, item 8"
+    assert f"Title: {title}" in " ".join(info.split())
+    assert "yes" in fonts  # embedded
+    assert set(page_orientations(documents["Front sheet"], tmp_path)) == {"portrait"}
+
+    pack = documents["Report and appendices (one PDF)"]
+    text, info, _ = pdf_facts(pack, tmp_path)
+    orientations = page_orientations(pack, tmp_path)
+    assert orientations[0] == "portrait" and orientations[-1] == "landscape"
+    assert f"Page 1 of {len(orientations)}" in text
+    assert (
+        text.index("Purpose") < text.index("Appendix 1 Reducing") < text.index("Appendix 2 Outline")
+    )
+    for action in report.appendices.get(order=1).plan.actions.select_related("status"):
+        assert action.title in text and action.status.label in text
+    lakenham = report.appendices.get(order=2).plan.actions.all()
+    for action in lakenham:
+        assert action.title in text and action.priority in text
+    assert "Tagged: yes" in " ".join(info.split())
+
+
+def test_activity_list_shows_title_description_priority_and_partners(tmp_path):
+    report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+    appendix = report.appendices.get(order=2)
+    assert appendix.kind == Appendix.Kind.ACTIVITY_LIST
+    html = render_pack_html(report)
+    assert '<th scope="col">Possible partners and links</th>' in html
+    gp = appendix.plan.actions.get(title="GP referrals to debt advice")
+    assert escape(gp.description[:60]) in html and escape(gp.partners_note[:40]) in html
+    assert "As at 20 October 2015" in html
+
+
+def test_exempt_front_sheet_says_so():
+    report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+    html = render_front_sheet_html(report)
+    assert '<ol class="numbered-list report-paragraphs"><li>Cabinet agreed' in html
+    assert "Exempt" not in html
+    report.is_exempt = True
+    assert "Exempt: not for publication." in render_front_sheet_html(report)
+
+
+def test_a_large_appendix_is_not_laid_out_in_the_request(clerk, monkeypatch):
+    monkeypatch.setattr("reports.views.IN_REQUEST_ACTION_LIMIT", 5)
+    report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+    response = clerk.get(reverse("reports:appendix-pdf", args=["norwich", report.pk, 1]))
+    assert response.status_code == 409
+    assert "Appendix 1 is generated when you publish" in response.content.decode()
+    detail = clerk.get(report.get_absolute_url()).content.decode()
+    assert "PDF made when published" in detail
