@@ -23,7 +23,10 @@ Then it times, in the same process:
 * render_appendix_pdf(appendix), as the report page makes it: the queries, the template and
   the PDF/UA-1 document with its stylesheet, fonts, running headers and page numbers;
 * the same split in two: render_appendix_html(appendix) (queries and template) and
-  html_to_pdf(html) on the HTML rendered once beforehand (WeasyPrint alone).
+  html_to_pdf(html) on the HTML rendered once beforehand (WeasyPrint alone);
+* publishing the report, as the background worker does (generate_documents): the front
+  sheet, the appendix on its own and the whole report as one PDF (so the appendix is laid
+  out twice). Timed once after the warm-up: it takes the longest.
 
 The reference is the point. Absolute milliseconds depend on the machine and what else is
 running; WeasyPrint laying out the same words on the same machine in the same run is slowed
@@ -95,6 +98,7 @@ from reports.rendering import (  # noqa: E402
     render_appendix_html,
     render_appendix_pdf,
 )
+from reports.services import generate_documents  # noqa: E402
 
 WORKSTREAMS = 10
 SEED = 20160930  # the generated plan is the same in every run
@@ -381,7 +385,16 @@ def run(fixture: Fixture, actions: int, repeat: int) -> list[Result]:
     )
     if document.count('<th scope="row">') != actions:
         sys.exit("FAILED: the appendix HTML does not hold one row per action.")
-    return [bare, bare_fixed, bare_paged, full, page, pdf]
+    publish, documents = measure(
+        "publishing: all documents (worker task)",
+        lambda: generate_documents(appendix.report),
+        1,
+        actions,
+        reference=bare,
+    )
+    publish.pages = sum(page_count(d.pdf) or 0 for d in documents)
+    publish.size = sum(len(d.pdf) for d in documents)
+    return [bare, bare_fixed, bare_paged, full, page, pdf, publish]
 
 
 # Reporting ------------------------------------------------------------------------------
@@ -406,11 +419,12 @@ def report(results: list[Result], actions: int) -> None:
             f"{'-' if r.pages is None else r.pages:>5} "
             f"{'-' if r.size is None else f'{r.size / 1024:.1f}':>8}"
         )
-    bare, fixed, paged, full, _, pdf = results
+    bare, fixed, paged, full, _, pdf, publish = results
     print(f"appendix PDF / bare table: {full.ratio():.2f}x")
     print(f"appendix PDF, WeasyPrint alone / bare table: {pdf.ratio():.2f}x")
     print(f"bare table with table-layout: fixed / bare table: {fixed.ratio():.2f}x")
     print(f"bare table on the appendix's page and font / bare table: {paged.ratio():.2f}x")
+    print(f"publishing (front sheet, appendix, whole report) / bare table: {publish.ratio():.2f}x")
 
 
 def clean_up(fixture: Fixture) -> None:

@@ -224,3 +224,21 @@ def test_a_large_appendix_is_not_laid_out_in_the_request(clerk, monkeypatch):
     assert "Appendix 1 is generated when you publish" in response.content.decode()
     detail = clerk.get(report.get_absolute_url()).content.decode()
     assert "PDF made when published" in detail
+
+
+def test_report_page_queries_do_not_grow_with_appendices(clerk, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+    url = report.get_absolute_url()
+    with CaptureQueriesContext(connection) as two:
+        assert clerk.get(url).status_code == 200
+    plan = Plan.objects.get(slug="reducing-inequalities-2015-16")
+    for order in range(3, 9):
+        report.appendices.create(
+            order=order, title=f"Extra {order}", plan=plan, as_at=plan.period_start
+        )
+    with django_assert_num_queries(len(two)):
+        html = clerk.get(url).content.decode()
+    assert "Appendix 8: Extra 8" in html
