@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "councils",
     "actionplans",
     "reports",
+    "impact",
 ]
 
 MIDDLEWARE = [

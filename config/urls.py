@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("reports.urls")),
+    path("", include("impact.urls")),
     path("", include("actionplans.urls")),
 ]

@@ -24,6 +24,14 @@ PLAN_EDITOR_ROLES = frozenset({Role.PLAN_MANAGER, Role.COUNCIL_ADMIN})
 REVIEWER_ROLES = frozenset({Role.PLAN_MANAGER, Role.COUNCIL_ADMIN})
 # Who prepares committee reports and their appendices.
 REPORT_ROLES = frozenset({Role.DEMOCRATIC_SERVICES, Role.COUNCIL_ADMIN})
+# Who fills in impact assessments (report authors among them) and sees drafts.
+ASSESSMENT_EDITOR_ROLES = frozenset(
+    {Role.OFFICER, Role.PLAN_MANAGER, Role.DEMOCRATIC_SERVICES, Role.COUNCIL_ADMIN}
+)
+# Who publishes completed assessments, and configures their templates.
+ASSESSMENT_PUBLISHER_ROLES = frozenset(
+    {Role.PLAN_MANAGER, Role.DEMOCRATIC_SERVICES, Role.COUNCIL_ADMIN}
+)
 # Who administers a council's users, departments and vocabulary.
 ADMIN_ROLES = frozenset({Role.COUNCIL_ADMIN})
 # Who may read members-only plans: anyone with a role in the council.
@@ -105,3 +113,5 @@ rules.add_perm("actionplans.view_missing_updates", is_superuser | is_reviewer)
 rules.add_perm("actionplans.view_change_history", is_superuser | is_plan_editor | is_officer)
 rules.add_perm("councils.administer_council", is_superuser | is_council_admin)
 rules.add_perm("reports.prepare_report", is_superuser | has_role(*REPORT_ROLES))
+rules.add_perm("impact.edit_assessment", is_superuser | has_role(*ASSESSMENT_EDITOR_ROLES))
+rules.add_perm("impact.publish_assessment", is_superuser | has_role(*ASSESSMENT_PUBLISHER_ROLES))

@@ -93,16 +93,21 @@ ContactFormSet = forms.inlineformset_factory(
 class AppendixForm(forms.ModelForm):
     class Meta:
         model = Appendix
-        fields = ["kind", "plan", "title", "as_at"]
+        fields = ["kind", "plan", "assessment", "title", "as_at"]
         widgets = {"kind": forms.RadioSelect, "as_at": DateInput()}
-        labels = {"kind": "What the appendix shows", "as_at": "Progress as at"}
+        labels = {
+            "kind": "What the appendix shows",
+            "plan": "Plan (for progress, summary, exceptions and activity lists)",
+            "assessment": "Impact assessment (for an impact-assessment appendix)",
+            "as_at": "Progress as at",
+        }
+        help_texts = {"as_at": "Not needed for an impact assessment."}
         error_messages = {
             "title": {"required": "Enter the appendix title, as it is to be printed"},
             "as_at": {
                 "required": "Enter the date progress is reported as at",
                 "invalid": "Enter the date as a real date, for example 20 October 2015",
             },
-            "plan": {"required": "Choose the plan the appendix is drawn from"},
         }
 
     def __init__(self, *args, report: CommitteeReport, **kwargs) -> None:
@@ -110,6 +115,11 @@ class AppendixForm(forms.ModelForm):
         self.instance.report = report
         self.fields["plan"].queryset = report.council.plans.all()
         self.fields["plan"].empty_label = "Choose a plan"
+        # Drafts are not ready for a committee: only completed or published assessments.
+        self.fields["assessment"].queryset = report.council.assessments.exclude(
+            state="draft"
+        ).select_related("template")
+        self.fields["assessment"].empty_label = "Choose an assessment"
         self.fields["kind"].choices = Appendix.Kind.choices
         if not self.instance.pk:
             self.initial.setdefault("as_at", timezone.localdate())

@@ -134,6 +134,7 @@ class Appendix(models.Model):
         PROGRESS_SUMMARY = "progress_summary", "Progress summary (counts, chart, changes)"
         EXCEPTIONS = "exceptions", "Exception report (red, amber and overdue actions)"
         ACTIVITY_LIST = "activity_list", "Activity list (title, description, priority, partners)"
+        IMPACT_ASSESSMENT = "impact_assessment", "Impact assessment (the council's form)"
 
     report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="appendices")
     order = models.PositiveSmallIntegerField(default=1)
@@ -141,9 +142,22 @@ class Appendix(models.Model):
     title = models.CharField(
         max_length=300, help_text="e.g. 'Reducing Inequalities Action Plan 2015-16'."
     )
-    # RESTRICT: a plan with appendices cannot be deleted on its own, but its council can go.
-    plan = models.ForeignKey(Plan, on_delete=models.RESTRICT, related_name="appendices")
-    as_at = models.DateField(help_text="The date the appendix reports progress as at.")
+    # RESTRICT: a plan or assessment in a report cannot be deleted on its own, but its
+    # council can go.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.RESTRICT, null=True, blank=True, related_name="appendices"
+    )
+    as_at = models.DateField(
+        null=True, blank=True, help_text="The date the appendix reports progress as at."
+    )
+    assessment = models.ForeignKey(
+        "impact.Assessment",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="appendices",
+        help_text="For an impact-assessment appendix.",
+    )
 
     class Meta:
         ordering = ["report_id", "order", "id"]
@@ -160,8 +174,8 @@ class Appendix(models.Model):
 
     @property
     def is_landscape(self) -> bool:
-        """Wide tables print on landscape pages; counts and charts on portrait ones."""
-        return self.kind != Appendix.Kind.PROGRESS_SUMMARY
+        """Wide tables print on landscape pages; counts, charts and forms on portrait ones."""
+        return self.kind not in (Appendix.Kind.PROGRESS_SUMMARY, Appendix.Kind.IMPACT_ASSESSMENT)
 
     def previous(self) -> Appendix | None:
         """The same plan's appendix in the latest earlier *published* report: what "changes
@@ -178,13 +192,28 @@ class Appendix(models.Model):
             .first()
         )
 
+    @property
+    def is_assessment(self) -> bool:
+        return self.kind == Appendix.Kind.IMPACT_ASSESSMENT
+
     def clean(self) -> None:
-        if self.plan_id and self.report_id and self.plan.council_id != self.report.council_id:
-            raise ValidationError({"plan": "Choose a plan of the report's council."})
+        errors = {}
+        if self.is_assessment:
+            if not self.assessment_id:
+                errors["assessment"] = "Choose the impact assessment to include."
+            elif self.report_id and self.assessment.council_id != self.report.council_id:
+                errors["assessment"] = "Choose an assessment of the report's council."
+        else:
+            if not self.plan_id:
+                errors["plan"] = "Choose the plan the appendix is drawn from."
+            elif self.report_id and self.plan.council_id != self.report.council_id:
+                errors["plan"] = "Choose a plan of the report's council."
+            if not self.as_at:
+                errors["as_at"] = "Enter the date progress is reported as at."
         if self.as_at and self.as_at > timezone.localdate():
-            raise ValidationError(
-                {"as_at": "Progress can only be reported as at today or earlier."}
-            )
+            errors["as_at"] = "Progress can only be reported as at today or earlier."
+        if errors:
+            raise ValidationError(errors)
 
 
 def published_path(instance: PublishedFile, filename: str) -> str:

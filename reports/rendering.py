@@ -74,11 +74,18 @@ TEMPLATES = {
     Appendix.Kind.PROGRESS_SUMMARY: "reports/sections/progress_summary.html",
     Appendix.Kind.EXCEPTIONS: "reports/sections/exceptions.html",
     Appendix.Kind.ACTIVITY_LIST: "reports/sections/activity_list.html",
+    Appendix.Kind.IMPACT_ASSESSMENT: "reports/sections/impact_assessment.html",
 }
 
 
 def appendix_context(appendix: Appendix) -> dict:
     """What an appendix of its kind shows, as at its date."""
+    if appendix.is_assessment:
+        from impact.rendering import assessment_context
+
+        return assessment_context(
+            appendix.assessment, label=appendix.label, title=appendix.title, report=appendix.report
+        )
     plan, as_at = appendix.plan, appendix.as_at
     actions = plan.actions.all()
     if appendix.kind == Appendix.Kind.ACTIVITY_LIST:
@@ -167,10 +174,15 @@ def front_sheet_section(report: CommitteeReport) -> str:
 def render_appendix_html(appendix: Appendix, section: str | None = None) -> str:
     """An appendix as a document of its own; `section` if already rendered for a pack."""
     report = appendix.report
+    what = (
+        "impact assessment"
+        if appendix.is_assessment
+        else f"progress as at {date_format(appendix.as_at, 'j F Y')}"
+    )
     return document_html(
         [section or appendix_section(appendix)],
         title=f"{appendix.label}: {appendix.title}",
-        description=f"{appendix.title}: progress as at {date_format(appendix.as_at, 'j F Y')}. "
+        description=f"{appendix.title}: {what}. "
         f"{appendix.label} to {report.subject} ({meeting_line(report)}).",
         council=report.council,
         numbered=report.show_page_numbers,

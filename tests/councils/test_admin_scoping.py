@@ -325,6 +325,10 @@ def test_plan_manager_cannot_open_council_configuration(client, plan_manager_sta
         "MeasureReading",
         "ReportingPeriod",
         "ProgressUpdate",
+        # Plan managers also configure impact-assessment forms and correct assessments.
+        "AssessmentTemplate",
+        "Category",
+        "Assessment",
     }
 
 
@@ -373,12 +377,12 @@ def test_plan_manager_records_progress_on_their_actions_only(
 # Everyone else with a staff flag: nothing (democratic services: committee reports only).
 
 
-def test_democratic_services_see_only_committee_reports(client, council_a, rows):
+def test_democratic_services_see_only_reports_and_assessments(client, council_a, rows):
     client.force_login(staff("staff-dem", council_a, Role.DEMOCRATIC_SERVICES))
     index = client.get(reverse("admin:index"))
-    assert [app["app_label"] for app in index.context["app_list"]] == ["reports"]
+    assert [app["app_label"] for app in index.context["app_list"]] == ["reports", "impact"]
     for model in admin.site._registry:
-        expected = 200 if model._meta.app_label == "reports" else 403
+        expected = 200 if model._meta.app_label in ("reports", "impact") else 403
         assert client.get(changelist(model)).status_code == expected, model
 
 

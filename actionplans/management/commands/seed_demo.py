@@ -316,6 +316,8 @@ class Command(BaseCommand):
         # name rather than import it, so imports keep pointing one way.
         if apps.is_installed("reports"):
             call_command("seed_demo_reports", stdout=self.stdout)
+        if apps.is_installed("impact"):
+            call_command("seed_demo_impact", stdout=self.stdout)
 
         admin, _ = User.objects.update_or_create(
             username="admin",

@@ -1,0 +1,69 @@
+"""The assessment list as an Excel workbook: one row per assessment and area, so a sheet
+filter answers "which decisions had a negative impact on pollution"."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from actionplans.exports import CREATOR, HEADER_FILL, write_cell
+
+COLUMNS = [
+    ("Assessment", 36),
+    ("Form", 28),
+    ("State", 11),
+    ("Committee", 18),
+    ("Committee date", 14),
+    ("Date assessed", 14),
+    ("Head of service", 28),
+    ("Category", 22),
+    ("Area", 36),
+    ("Rating", 12),
+    ("Comments", 60),
+]
+
+
+def render_xlsx(assessments, council_name: str) -> bytes:
+    """`assessments` prefetched with their template's categories and rows, and answers."""
+    workbook = Workbook()
+    workbook.properties.title = f"Impact assessments – {council_name}"
+    workbook.properties.creator = CREATOR
+    sheet = workbook.active
+    sheet.title = "Ratings"
+    for column, (name, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=column)
+        write_cell(cell, name)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    row_number = 1
+    for assessment in assessments:
+        for category, rows in assessment.grid():
+            for row, answer in rows:
+                row_number += 1
+                values = [
+                    assessment.report_subject,
+                    f"{assessment.template.name} (version {assessment.template.version})",
+                    assessment.get_state_display(),
+                    assessment.committee.name if assessment.committee else "",
+                    assessment.committee_date,
+                    assessment.date_assessed,
+                    assessment.head_of_service,
+                    category.title,
+                    row.label,
+                    answer.option.label if answer and answer.option else "Not rated",
+                    answer.comment if answer else "",
+                ]
+                for column, value in enumerate(values, start=1):
+                    cell = sheet.cell(row=row_number, column=column)
+                    if value is not None:
+                        write_cell(cell, value)
+                    cell.alignment = Alignment(vertical="top", wrap_text=column in (1, 9, 11))
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(row_number, 1)}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
