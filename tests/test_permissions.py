@@ -14,6 +14,8 @@ from django.urls import reverse
 from actionplans.models import Action, Plan
 from actionplans.services import record_update
 from councils.models import Council, Department, Membership, Status, User, Ward
+from impact.models import Assessment
+from impact.standard import INTEGRATED, install
 from reports.models import CommitteeReport, PublishedFile
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +88,14 @@ def build_council(slug: str) -> dict:
         published.save()
         build = report.builds.create(state="done", steps_total=3, steps_done=3, version=1)
         reports[key] = (report, published, build)
+    # Impact assessments: one published, one draft, on the standard integrated form.
+    template = install(council, INTEGRATED)
+    assessments = {
+        state: Assessment.objects.create(
+            council=council, template=template, report_subject=f"{state} decision", state=state
+        )
+        for state in ("published", "draft")
+    }
     return {
         "council": council,
         "plans": plans,
@@ -95,6 +105,7 @@ def build_council(slug: str) -> dict:
         "update": update,
         "users": users,
         "reports": reports,
+        "assessments": assessments,
     }
 
 
@@ -146,6 +157,25 @@ def urls(c: dict) -> dict[str, str]:
             "actionplans:plan-export", args=[slug, "private-plan", "xlsx"]
         ),
         **report_urls(c),
+        **impact_urls(c),
+    }
+
+
+def impact_urls(c: dict) -> dict[str, str]:
+    slug = c["council"].slug
+    published, draft = c["assessments"]["published"].pk, c["assessments"]["draft"].pk
+    return {
+        "assessments": reverse("impact:assessment-list", args=[slug]),
+        "assessments xlsx": reverse("impact:assessment-list", args=[slug]) + "?format=xlsx",
+        "impact across decisions": reverse("impact:areas", args=[slug]),
+        "new assessment": reverse("impact:assessment-create", args=[slug]),
+        "published assessment": reverse("impact:assessment-detail", args=[slug, published]),
+        "published assessment pdf": reverse("impact:assessment-pdf", args=[slug, published]),
+        "published assessment form": reverse("impact:assessment-document", args=[slug, published]),
+        "draft assessment": reverse("impact:assessment-detail", args=[slug, draft]),
+        "rate draft assessment": reverse("impact:assessment-edit", args=[slug, draft]),
+        "draft assessment details": reverse("impact:assessment-header", args=[slug, draft]),
+        "rate published assessment": reverse("impact:assessment-edit", args=[slug, published]),
     }
 
 
@@ -226,8 +256,19 @@ REPORTERS = {
     "superuser": 200,
 }
 NOBODY = {role: 404 for role in ROLES}
+ASSESSORS = {
+    "anonymous": 302,
+    "member": 403,
+    "officer": 200,
+    "democratic_services": 200,
+    "plan_manager": 200,
+    "council_admin": 200,
+    "superuser": 200,
+}
+DRAFT_READERS = ASSESSORS | {"anonymous": 404, "member": 404}
+NO_CHANGE_AFTER_PUBLISHING = ASSESSORS | {r: 403 for r in ASSESSORS if ASSESSORS[r] == 200}
 # The accessible HTML of a committee paper, not a page of the site.
-DOCUMENTS = {"front sheet", "whole report", "appendix"}
+DOCUMENTS = {"front sheet", "whole report", "appendix", "published assessment form"}
 
 # Expected status for a user of the OWN council (rows) on the own council's URLs.
 OWN = {
@@ -281,6 +322,17 @@ OWN = {
     "public paper": PUBLIC,
     "exempt paper": NOBODY,
     "members paper": MEMBERS_ONLY,
+    "assessments": PUBLIC,
+    "assessments xlsx": PUBLIC,
+    "impact across decisions": PUBLIC,
+    "new assessment": ASSESSORS,
+    "published assessment": PUBLIC,
+    "published assessment pdf": PUBLIC,
+    "published assessment form": PUBLIC,
+    "draft assessment": DRAFT_READERS,
+    "rate draft assessment": ASSESSORS,
+    "draft assessment details": ASSESSORS,
+    "rate published assessment": NO_CHANGE_AFTER_PUBLISHING,
 }
 # For a user of ANOTHER council, only public pages answer; everything else is 404
 # (signed-out visitors are still asked to sign in first).
@@ -301,6 +353,12 @@ OTHER_PUBLIC = {
     "export public plan",
     "papers",
     "public paper",
+    "assessments",
+    "assessments xlsx",
+    "impact across decisions",
+    "published assessment",
+    "published assessment pdf",
+    "published assessment form",
 }
 
 
