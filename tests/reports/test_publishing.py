@@ -81,7 +81,7 @@ def test_published_documents_never_change_and_new_versions_are_kept(
     assert f"<title>{title}</title>" in text
 
 
-def test_the_page_follows_a_build_the_worker_has_not_started(client, report, settings):
+def test_the_page_follows_a_build_the_worker_has_not_started(client, report, settings, monkeypatch):
     """With the database queue and no worker running, publishing returns at once: the page
     shows the build waiting, and a second press does not queue it twice. The worker (the
     `db_worker` command `make run` starts) then publishes it."""
@@ -105,6 +105,11 @@ def test_the_page_follows_a_build_the_worker_has_not_started(client, report, set
     from reports.tasks import generate_report
 
     generate_report.enqueue(build.pk)
+    # The worker closes connections it finds in a transaction; here that transaction is the
+    # test's own, which PostgreSQL must keep open.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     call_command("db_worker", batch=True, startup_delay=False, reload=False)
     data = client.get(status).json()
     assert data["state"] == "done" and data["percent"] == 100 and data["version"] == 1
