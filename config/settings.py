@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "actionplans",
     "reports",
     "impact",
+    "scrutiny",
 ]
 
 MIDDLEWARE = [

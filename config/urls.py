@@ -6,5 +6,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("reports.urls")),
     path("", include("impact.urls")),
+    path("", include("scrutiny.urls")),
     path("", include("actionplans.urls")),
 ]

@@ -113,5 +113,9 @@ rules.add_perm("actionplans.view_missing_updates", is_superuser | is_reviewer)
 rules.add_perm("actionplans.view_change_history", is_superuser | is_plan_editor | is_officer)
 rules.add_perm("councils.administer_council", is_superuser | is_council_admin)
 rules.add_perm("reports.prepare_report", is_superuser | has_role(*REPORT_ROLES))
+rules.add_perm(
+    "scrutiny.manage_recommendations",
+    is_superuser | has_role(*(PLAN_EDITOR_ROLES | REPORT_ROLES)),
+)
 rules.add_perm("impact.edit_assessment", is_superuser | has_role(*ASSESSMENT_EDITOR_ROLES))
 rules.add_perm("impact.publish_assessment", is_superuser | has_role(*ASSESSMENT_PUBLISHER_ROLES))

@@ -93,15 +93,16 @@ ContactFormSet = forms.inlineformset_factory(
 class AppendixForm(forms.ModelForm):
     class Meta:
         model = Appendix
-        fields = ["kind", "plan", "assessment", "title", "as_at"]
+        fields = ["kind", "plan", "assessment", "scrutiny_source", "title", "as_at"]
         widgets = {"kind": forms.RadioSelect, "as_at": DateInput()}
         labels = {
             "kind": "What the appendix shows",
             "plan": "Plan (for progress, summary, exceptions and activity lists)",
             "assessment": "Impact assessment (for an impact-assessment appendix)",
+            "scrutiny_source": "Scrutiny report (for executive responses to recommendations)",
             "as_at": "Progress as at",
         }
-        help_texts = {"as_at": "Not needed for an impact assessment."}
+        help_texts = {"as_at": "Not needed for an impact assessment or scrutiny responses."}
         error_messages = {
             "title": {"required": "Enter the appendix title, as it is to be printed"},
             "as_at": {
@@ -120,6 +121,8 @@ class AppendixForm(forms.ModelForm):
             state="draft"
         ).select_related("template")
         self.fields["assessment"].empty_label = "Choose an assessment"
+        self.fields["scrutiny_source"].queryset = report.council.scrutiny_sources.all()
+        self.fields["scrutiny_source"].empty_label = "Choose a scrutiny report"
         self.fields["kind"].choices = Appendix.Kind.choices
         if not self.instance.pk:
             self.initial.setdefault("as_at", timezone.localdate())

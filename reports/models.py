@@ -135,6 +135,10 @@ class Appendix(models.Model):
         EXCEPTIONS = "exceptions", "Exception report (red, amber and overdue actions)"
         ACTIVITY_LIST = "activity_list", "Activity list (title, description, priority, partners)"
         IMPACT_ASSESSMENT = "impact_assessment", "Impact assessment (the council's form)"
+        RECOMMENDATIONS = (
+            "recommendations",
+            "Executive responses to scrutiny recommendations (with progress)",
+        )
 
     report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="appendices")
     order = models.PositiveSmallIntegerField(default=1)
@@ -157,6 +161,15 @@ class Appendix(models.Model):
         blank=True,
         related_name="appendices",
         help_text="For an impact-assessment appendix.",
+    )
+    scrutiny_source = models.ForeignKey(
+        "scrutiny.Source",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="appendices",
+        verbose_name="scrutiny report",
+        help_text="For an appendix of executive responses to recommendations.",
     )
 
     class Meta:
@@ -196,9 +209,18 @@ class Appendix(models.Model):
     def is_assessment(self) -> bool:
         return self.kind == Appendix.Kind.IMPACT_ASSESSMENT
 
+    @property
+    def is_recommendations(self) -> bool:
+        return self.kind == Appendix.Kind.RECOMMENDATIONS
+
     def clean(self) -> None:
         errors = {}
-        if self.is_assessment:
+        if self.is_recommendations:
+            if not self.scrutiny_source_id:
+                errors["scrutiny_source"] = "Choose the scrutiny report whose responses to include."
+            elif self.report_id and self.scrutiny_source.council_id != self.report.council_id:
+                errors["scrutiny_source"] = "Choose a scrutiny report of the report's council."
+        elif self.is_assessment:
             if not self.assessment_id:
                 errors["assessment"] = "Choose the impact assessment to include."
             elif self.report_id and self.assessment.council_id != self.report.council_id:

@@ -75,11 +75,21 @@ TEMPLATES = {
     Appendix.Kind.EXCEPTIONS: "reports/sections/exceptions.html",
     Appendix.Kind.ACTIVITY_LIST: "reports/sections/activity_list.html",
     Appendix.Kind.IMPACT_ASSESSMENT: "reports/sections/impact_assessment.html",
+    Appendix.Kind.RECOMMENDATIONS: "reports/sections/recommendations.html",
 }
 
 
 def appendix_context(appendix: Appendix) -> dict:
     """What an appendix of its kind shows, as at its date."""
+    if appendix.is_recommendations:
+        from scrutiny.rendering import responses_context
+
+        return responses_context(
+            appendix.scrutiny_source,
+            label=appendix.label,
+            title=appendix.title,
+            report=appendix.report,
+        )
     if appendix.is_assessment:
         from impact.rendering import assessment_context
 
@@ -174,11 +184,12 @@ def front_sheet_section(report: CommitteeReport) -> str:
 def render_appendix_html(appendix: Appendix, section: str | None = None) -> str:
     """An appendix as a document of its own; `section` if already rendered for a pack."""
     report = appendix.report
-    what = (
-        "impact assessment"
-        if appendix.is_assessment
-        else f"progress as at {date_format(appendix.as_at, 'j F Y')}"
-    )
+    if appendix.is_assessment:
+        what = "impact assessment"
+    elif appendix.is_recommendations:
+        what = "executive responses to scrutiny recommendations"
+    else:
+        what = f"progress as at {date_format(appendix.as_at, 'j F Y')}"
     return document_html(
         [section or appendix_section(appendix)],
         title=f"{appendix.label}: {appendix.title}",

@@ -17,6 +17,7 @@ from councils.models import Council, Department, Membership, Status, User, Ward
 from impact.models import Assessment
 from impact.standard import INTEGRATED, install
 from reports.models import CommitteeReport, PublishedFile
+from scrutiny.models import Recommendation, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -96,9 +97,25 @@ def build_council(slug: str) -> dict:
         )
         for state in ("published", "draft")
     }
+    # A scrutiny register, published, with an unpublished one beside it.
+    registers = {
+        key: Source.objects.create(
+            council=council,
+            title=f"{key} inquiry",
+            date=datetime.date(2025, 1, 1),
+            is_published=key == "published",
+        )
+        for key in ("published", "unpublished")
+    }
+    recommendations = {
+        key: Recommendation.objects.create(source=source, reference="1", text="Do better")
+        for key, source in registers.items()
+    }
     return {
         "council": council,
         "plans": plans,
+        "registers": registers,
+        "recommendations": recommendations,
         "actions": actions,
         "dept": dept,
         "ward": ward,
@@ -158,6 +175,34 @@ def urls(c: dict) -> dict[str, str]:
         ),
         **report_urls(c),
         **impact_urls(c),
+        **scrutiny_urls(c),
+    }
+
+
+def scrutiny_urls(c: dict) -> dict[str, str]:
+    slug = c["council"].slug
+    published, unpublished = c["registers"]["published"], c["registers"]["unpublished"]
+    rec = c["recommendations"]["published"]
+    return {
+        "scrutiny register": reverse("scrutiny:register", args=[slug]),
+        "published scrutiny report": reverse("scrutiny:source-detail", args=[slug, published.pk]),
+        "unpublished scrutiny report": reverse(
+            "scrutiny:source-detail", args=[slug, unpublished.pk]
+        ),
+        "published recommendation": reverse("scrutiny:recommendation-detail", args=[slug, rec.pk]),
+        "unpublished recommendation": reverse(
+            "scrutiny:recommendation-detail",
+            args=[slug, c["recommendations"]["unpublished"].pk],
+        ),
+        "new scrutiny report": reverse("scrutiny:source-create", args=[slug]),
+        "edit scrutiny report": reverse("scrutiny:source-edit", args=[slug, published.pk]),
+        "new recommendation": reverse("scrutiny:recommendation-create", args=[slug, published.pk]),
+        "edit recommendation": reverse(
+            "scrutiny:recommendation-edit", args=[slug, published.pk, rec.pk]
+        ),
+        "link actions": reverse("scrutiny:link-actions", args=[slug, rec.pk]),
+        "new action from recommendation": reverse("scrutiny:new-action", args=[slug, rec.pk]),
+        "import recommendations": reverse("scrutiny:import", args=[slug]),
     }
 
 
@@ -267,6 +312,8 @@ ASSESSORS = {
 }
 DRAFT_READERS = ASSESSORS | {"anonymous": 404, "member": 404}
 NO_CHANGE_AFTER_PUBLISHING = ASSESSORS | {r: 403 for r in ASSESSORS if ASSESSORS[r] == 200}
+KEEPERS = REVIEWERS | {"democratic_services": 200}
+
 # The accessible HTML of a committee paper, not a page of the site.
 DOCUMENTS = {"front sheet", "whole report", "appendix", "published assessment form"}
 
@@ -333,6 +380,18 @@ OWN = {
     "rate draft assessment": ASSESSORS,
     "draft assessment details": ASSESSORS,
     "rate published assessment": NO_CHANGE_AFTER_PUBLISHING,
+    "scrutiny register": PUBLIC,
+    "published scrutiny report": PUBLIC,
+    "unpublished scrutiny report": MEMBERS_ONLY,
+    "published recommendation": PUBLIC,
+    "unpublished recommendation": MEMBERS_ONLY,
+    "new scrutiny report": KEEPERS,
+    "edit scrutiny report": KEEPERS,
+    "new recommendation": KEEPERS,
+    "edit recommendation": KEEPERS,
+    "link actions": KEEPERS,
+    "new action from recommendation": REVIEWERS,  # plan editors add actions to plans
+    "import recommendations": KEEPERS,
 }
 # For a user of ANOTHER council, only public pages answer; everything else is 404
 # (signed-out visitors are still asked to sign in first).
@@ -359,6 +418,9 @@ OTHER_PUBLIC = {
     "published assessment",
     "published assessment pdf",
     "published assessment form",
+    "scrutiny register",
+    "published scrutiny report",
+    "published recommendation",
 }
 
 

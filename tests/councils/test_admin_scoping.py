@@ -329,6 +329,9 @@ def test_plan_manager_cannot_open_council_configuration(client, plan_manager_sta
         "AssessmentTemplate",
         "Category",
         "Assessment",
+        # ...and keep the scrutiny register's vocabulary and reports.
+        "ResponseOption",
+        "Source",
     }
 
 
@@ -380,9 +383,10 @@ def test_plan_manager_records_progress_on_their_actions_only(
 def test_democratic_services_see_only_reports_and_assessments(client, council_a, rows):
     client.force_login(staff("staff-dem", council_a, Role.DEMOCRATIC_SERVICES))
     index = client.get(reverse("admin:index"))
-    assert [app["app_label"] for app in index.context["app_list"]] == ["reports", "impact"]
+    labels = [app["app_label"] for app in index.context["app_list"]]
+    assert labels == ["reports", "impact", "scrutiny"]
     for model in admin.site._registry:
-        expected = 200 if model._meta.app_label in ("reports", "impact") else 403
+        expected = 200 if model._meta.app_label in ("reports", "impact", "scrutiny") else 403
         assert client.get(changelist(model)).status_code == expected, model
 
 
