@@ -241,3 +241,23 @@ def test_executive_responses_appendix(client, source, tmp_path):
         assert words in text, words
     assert "Tagged: yes" in " ".join(info.split())
     assert set(page_orientations(pdf, tmp_path)) == {"landscape"}
+
+
+def test_register_queries_do_not_grow_with_recommendations(
+    client, source, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    source.is_published = True
+    source.save()
+    url = reverse("scrutiny:register", args=["norwich"])
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    plan = Plan.objects.get(slug="reducing-inequalities-2015-16")
+    for number in range(20, 40):
+        made = Recommendation.objects.create(source=source, reference=str(number), text="More")
+        made.actions.add(*plan.actions.all()[:2])
+    with django_assert_max_num_queries(len(before)):
+        html = client.get(url).content.decode()
+    assert "33 recommendations" in html
