@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -524,3 +525,32 @@ def _iso(day: Value) -> str | None:
 
 def _action_rows(rows: Iterable[Row]) -> Iterator[ActionRow]:
     return (row for row in rows if isinstance(row, ActionRow))
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def new_sheet(title: str, sheet_title: str, columns: list[tuple[str, int]], freeze: str):
+    """A workbook whose first sheet has a bold, shaded header row of `columns` (name, width)
+    and frozen panes at `freeze`: the start of every list export."""
+    workbook = Workbook()
+    workbook.properties.title = title
+    workbook.properties.creator = CREATOR
+    sheet = workbook.active
+    sheet.title = sheet_title
+    for column, (name, width) in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=column)
+        write_cell(cell, name)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = freeze
+    return workbook, sheet
+
+
+def xlsx_download(data: bytes, council, what: str):
+    """An Excel file as a download named after the council, what it holds and today."""
+    response = HttpResponse(data, content_type=XLSX_TYPE)
+    filename = f"{council.slug}-{what}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

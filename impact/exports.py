@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from actionplans.exports import CREATOR, HEADER_FILL, write_cell
+from actionplans.exports import new_sheet, write_cell
 
 COLUMNS = [
     ("Assessment", 36),
@@ -28,18 +27,9 @@ COLUMNS = [
 
 def render_xlsx(assessments, council_name: str) -> bytes:
     """`assessments` prefetched with their template's categories and rows, and answers."""
-    workbook = Workbook()
-    workbook.properties.title = f"Impact assessments – {council_name}"
-    workbook.properties.creator = CREATOR
-    sheet = workbook.active
-    sheet.title = "Ratings"
-    for column, (name, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=column)
-        write_cell(cell, name)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "A2"
+    workbook, sheet = new_sheet(
+        f"Impact assessments – {council_name}", "Ratings", COLUMNS, freeze="A2"
+    )
     row_number = 1
     for assessment in assessments:
         for category, rows in assessment.grid():

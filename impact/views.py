@@ -13,10 +13,10 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from actionplans.exports import xlsx_download
 from councils.models import Council
 from councils.rules import roles_in
 from impact import services
@@ -25,8 +25,6 @@ from impact.filters import AssessmentFilter
 from impact.forms import GridForm, HeaderForm, MitigationFormSet
 from impact.models import Assessment, Category, Rating, Row, Tone
 from impact.rendering import render_assessment_html, render_assessment_pdf, with_form
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _council_for(request, council_slug: str, perm: str) -> Council:
@@ -62,11 +60,8 @@ def assessment_list(request, council_slug: str):
         negatives=Count("answers", filter=Q(answers__option__tone=Tone.NEGATIVE))
     )
     if request.GET.get("format") == "xlsx":
-        rows = with_form(filterset.qs)
-        response = HttpResponse(render_xlsx(rows, council.name), content_type=XLSX)
-        filename = f"{council.slug}-impact-assessments-{timezone.localdate():%Y-%m-%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        data = render_xlsx(with_form(filterset.qs), council.name)
+        return xlsx_download(data, council, "impact-assessments")
     query = request.GET.copy()
     query["format"] = "xlsx"
     context = {

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from actionplans.exports import CREATOR, HEADER_FILL, write_cell
+from actionplans.exports import new_sheet, write_cell
 
 COLUMNS = [
     ("Scrutiny report", 30),
@@ -27,18 +26,9 @@ COLUMNS = [
 
 def render_xlsx(recommendations, council_name: str) -> bytes:
     """`recommendations` with .progress set and their source, response and holder selected."""
-    workbook = Workbook()
-    workbook.properties.title = f"Scrutiny recommendations – {council_name}"
-    workbook.properties.creator = CREATOR
-    sheet = workbook.active
-    sheet.title = "Recommendations"
-    for column, (name, width) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=column)
-        write_cell(cell, name)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = "C2"
+    workbook, sheet = new_sheet(
+        f"Scrutiny recommendations – {council_name}", "Recommendations", COLUMNS, freeze="C2"
+    )
     for number, rec in enumerate(recommendations, start=2):
         values = [
             rec.source.title,

@@ -11,10 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from actionplans.exports import xlsx_download
 from actionplans.imports import ImportProblem, read_table
 from actionplans.models import Action, Plan
 from actionplans.views import _discard_upload, _load_upload, _store_upload
@@ -35,7 +36,6 @@ from scrutiny.imports import create_register, parse_register
 from scrutiny.models import Recommendation, Source
 from scrutiny.services import action_title, counts, create_action, progress_of
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERM = "scrutiny.manage_recommendations"
 
 
@@ -73,10 +73,8 @@ def register(request, council_slug: str):
     for rec in recommendations:
         rec.progress = progress_of(rec.actions.all())
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(render_xlsx(recommendations, council.name), content_type=XLSX)
-        filename = f"{council.slug}-scrutiny-recommendations-{timezone.localdate():%Y-%m-%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        data = render_xlsx(recommendations, council.name)
+        return xlsx_download(data, council, "scrutiny-recommendations")
     query = request.GET.copy()
     query["format"] = "xlsx"
     context = {
