@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import mimetypes
+import os
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
@@ -34,8 +36,9 @@ class StaticOnlyFetcher(URLFetcher):
         prefix = BASE_URL.rstrip("/") + STATIC_PREFIX
         if not url.startswith(prefix):
             raise ValueError(f"Reports may only use the site's own static files, not {url!r}.")
+        name = url[len(prefix) :].split("?")[0]
         try:
-            path = finders.find(url[len(prefix) :].split("?")[0])
+            path = finders.find(name) or _collected(name)
         except SuspiciousFileOperation as error:  # "../" out of the static folders
             raise ValueError(f"No static file {url!r}.") from error
         if not path:
@@ -44,6 +47,15 @@ class StaticOnlyFetcher(URLFetcher):
             body = handle.read()
         content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+
+def _collected(name: str) -> str | None:
+    """A collected static file (production's hashed names, "appendix.3f2a9c.css"), found in
+    STATIC_ROOT by the storage, which refuses paths that leave it."""
+    if not hasattr(staticfiles_storage, "path"):
+        return None
+    path = staticfiles_storage.path(name)
+    return path if os.path.isfile(path) else None
 
 
 def progress_context(
