@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from actionplans import exports
+from actionplans.caching import cache_public_page
 from actionplans.charts import line_chart, stacked_bar_chart
 from actionplans.dashboards import (
     build_my_actions,
@@ -72,6 +73,7 @@ def home(request):
     return render(request, "actionplans/home.html", {"councils": councils})
 
 
+@cache_public_page
 def council_detail(request, council_slug: str):
     council = get_object_or_404(Council, slug=council_slug)
     plans = (
@@ -110,6 +112,7 @@ def _visible_plan(request, council_slug: str, plan_slug: str) -> Plan:
     )
 
 
+@cache_public_page
 def plan_detail(request, council_slug: str, plan_slug: str):
     plan = _visible_plan(request, council_slug, plan_slug)
     today = timezone.localdate()

@@ -1,5 +1,6 @@
 """/healthz: for the load balancer and monitoring. 200 when the database answers, 503 when
-it does not. It says nothing else about the site."""
+it does not. /livez: 200 while the process answers at all, touching nothing (a liveness
+probe, and the benchmarks' trivial view). Neither says anything else about the site."""
 
 import logging
 
@@ -20,3 +21,8 @@ def health(request):
         logger.exception("Health check: the database did not answer")
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+def live(request):
+    return JsonResponse({"status": "ok"})

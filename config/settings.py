@@ -222,7 +222,7 @@ TASKS = {
 # Behind a reverse proxy that terminates TLS, set BEHIND_PROXY=1: the proxy must set
 # X-Forwarded-Proto (and overwrite any such header from the client).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers check over plain http
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]  # load balancers check over plain http
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=PRODUCTION)
@@ -291,4 +291,15 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# Public pages (signed-out visitors) are served from this cache; see actionplans/caching.py.
+# Each process keeps its own copy; the key includes a version kept in the database, so a
+# change is seen by every server at once. 0 turns the cache off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 }

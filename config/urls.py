@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config.health import health
+from config.health import health, live
 
 urlpatterns = [
     path("healthz", health, name="health"),
+    path("livez", live, name="live"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("reports.urls")),

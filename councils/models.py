@@ -69,6 +69,11 @@ class Council(models.Model):
         ],
         help_text="Header colour, e.g. #1d5c63. White text must be readable on it (4.5:1).",
     )
+    content_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up whenever anything the public pages show changes: their cache key.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -17,6 +17,12 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def no_public_page_cache(settings):
+    """Pages render afresh in tests; tests of the cache turn it on and clear it."""
+    settings.PUBLIC_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def run_tasks_at_once(settings):
     """Background tasks run as they are queued; tests of the queue itself set a backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -78,6 +78,7 @@ def test_health_reports_the_database(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+    assert client.get("/livez").json() == {"status": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
     def broken(*args, **kwargs):

@@ -1,0 +1,115 @@
+"""Public pages from a cache, fresh the moment anything they show changes.
+
+Anonymous visitors make most of the traffic and all see the same page, so a council's
+public pages are kept rendered, keyed by the council's content version, the address and the
+day. Any change that shows on them (a progress update, an approval, an edited plan or
+action, an import) raises the council's version in the database, so every server sees the
+new version at once and renders afresh. Cached pages also expire after PUBLIC_CACHE_SECONDS
+whatever happens."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+
+from councils.models import Council
+from councils.rules import council_id_of
+
+
+def bump(council_id: int | None) -> None:
+    """Everything cached for this council's public pages is now out of date."""
+    if council_id is not None:
+        Council.objects.filter(pk=council_id).update(content_version=F("content_version") + 1)
+
+
+def _cacheable(request) -> bool:
+    """Only a signed-out GET with no session or messages of its own sees the shared page."""
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cache_public_page(view):
+    """For views taking council_slug: serve signed-out visitors the cached page."""
+
+    @functools.wraps(view)
+    def wrapper(request, council_slug: str, *args, **kwargs):
+        seconds = settings.PUBLIC_CACHE_SECONDS
+        if not seconds or not _cacheable(request):
+            return view(request, council_slug, *args, **kwargs)
+        version = (
+            Council.objects.filter(slug=council_slug)
+            .values_list("content_version", flat=True)
+            .first()
+        )
+        if version is None:
+            return view(request, council_slug, *args, **kwargs)
+        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"public-page:{address}:{version}:{timezone.localdate():%Y%m%d}"
+        cache = caches["default"]
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Cache"] = "hit"
+            return response
+        response = view(request, council_slug, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            if hasattr(response, "render"):
+                response.render()
+            cache.set(key, (response.content, response["Content-Type"]), seconds)
+            response["X-Cache"] = "miss"
+        return response
+
+    return wrapper
+
+
+def _changed(sender, instance, **kwargs) -> None:
+    try:
+        bump(council_id_of(instance))
+    except Exception:  # a half-deleted parent: nothing left to show anyway
+        return
+
+
+def connect_signals() -> None:
+    """Saving or deleting anything public pages show bumps its council's version."""
+    from actionplans import models as plans
+    from councils import models as councils
+
+    watched = [
+        plans.Plan,
+        plans.Workstream,
+        plans.Action,
+        plans.ActionLead,
+        plans.BudgetLine,
+        plans.Measure,
+        plans.MeasureReading,
+        plans.ProgressUpdate,
+        councils.Status,
+        councils.Department,
+        councils.Ward,
+        councils.Partner,
+        councils.Committee,
+        councils.PortfolioHolder,
+        councils.CorporatePriority,
+    ]
+    for model in watched:
+        post_save.connect(_changed, sender=model, dispatch_uid=f"public-cache-{model.__name__}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"public-cache-d-{model.__name__}")
+    post_save.connect(_council_changed, sender=councils.Council, dispatch_uid="public-cache-c")
+
+
+def _council_changed(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields and set(update_fields) == {"content_version"}:
+        return
+    Council.objects.filter(pk=instance.pk).update(content_version=F("content_version") + 1)

@@ -1,0 +1,85 @@
+"""Signed-out visitors get public pages from the cache, and see a change the moment it
+lands: every save of something the pages show raises the council's content version."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from actionplans.models import Action, Plan
+from actionplans.services import record_update
+from councils.models import Council, User
+
+pytestmark = pytest.mark.django_db
+
+@pytest.fixture(autouse=True)
+def cache_on(settings):
+    settings.PUBLIC_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return Plan.objects.filter(council__slug="warwickshire", visibility="public").first()
+
+
+def test_public_pages_come_from_the_cache_until_an_update_lands(
+    client, plan, django_assert_max_num_queries
+):
+    url = plan.get_absolute_url()
+    first = client.get(url)
+    assert first["X-Cache"] == "miss"
+    with django_assert_max_num_queries(1):  # the council's content version, nothing else
+        second = client.get(url)
+    assert second["X-Cache"] == "hit" and second.content == first.content
+    assert "Content-Security-Policy" in second  # headers are the middleware's, every time
+
+    action = plan.actions.first()
+    status = (
+        plan.council.statuses.get(label="Complete")
+        if plan.council.statuses.filter(label="Complete").exists()
+        else plan.council.statuses.last()
+    )
+    manager = User.objects.get(username="warwickshire-plan-manager")
+    record_update(action, by=manager, status=status, commentary="Cache test: landed today")
+    third = client.get(url)
+    assert third["X-Cache"] == "miss" and "Cache test: landed today" in third.content.decode()
+
+    council_page = reverse("actionplans:council-detail", args=["warwickshire"])
+    assert client.get(council_page)["X-Cache"] == "miss"
+    assert client.get(council_page)["X-Cache"] == "hit"
+    plan.title = "Tackling Social Inequalities in Warwickshire (revised)"
+    plan.save()
+    page = client.get(council_page)
+    assert page["X-Cache"] == "miss" and "(revised)" in page.content.decode()
+
+
+def test_a_plan_made_private_is_gone_at_once(client, plan):
+    url = plan.get_absolute_url()
+    assert client.get(url).status_code == 200
+    plan.visibility = "private"
+    plan.save()
+    assert client.get(url).status_code == 404
+
+
+def test_signed_in_people_and_sessions_never_get_the_shared_page(client, plan):
+    url = plan.get_absolute_url()
+    client.get(url)
+    client.force_login(User.objects.get(username="warwickshire-plan-manager"))
+    assert "X-Cache" not in client.get(url)
+    client.logout()
+    client.cookies["sessionid"] = "something"
+    assert "X-Cache" not in client.get(url)
+
+
+def test_the_version_changes_with_saves_not_with_reads(plan):
+    council = Council.objects.get(pk=plan.council_id)
+    before = council.content_version
+    Action.objects.get(pk=plan.actions.first().pk)
+    council.refresh_from_db()
+    assert council.content_version == before
+    action = plan.actions.first()
+    action.save()
+    council.refresh_from_db()
+    assert council.content_version == before + 1
