@@ -410,11 +410,15 @@ def build_my_actions(user, today: datetime.date) -> dict:
         ).distinct()
         if user.is_superuser:
             councils = Council.objects.all()
-        waiting = dict(
-            ProgressUpdate.objects.awaiting_approval()
-            .values_list("action__plan__council")
-            .annotate(n=models.Count("pk"))
-        )
+        councils = list(councils)
+        waiting = {}
+        if councils:
+            waiting = dict(
+                ProgressUpdate.objects.awaiting_approval()
+                .filter(action__plan__council__in=councils)
+                .values_list("action__plan__council")
+                .annotate(n=models.Count("pk"))
+            )
         reviewing = [(council, waiting.get(council.pk, 0)) for council in councils]
     return {
         "rows": rows,

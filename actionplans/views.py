@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
@@ -79,7 +80,7 @@ def council_detail(request, council_slug: str):
     plans = (
         Plan.objects.visible_to(request.user)
         .for_council(council)
-        .select_related("approved_by")
+        .select_related("approved_by", "council")
         .with_progress_counts()
     )
     context = {
@@ -411,10 +412,18 @@ def _updatable_action(request, council_slug: str, plan_slug: str, pk: int) -> Ac
     return action
 
 
+MY_ACTIONS_PER_PAGE = 50
+
+
 @login_required
 def my_actions(request):
+    """An officer's actions, those due an update first, 50 to a page: the counts above the
+    table cover them all."""
     today = timezone.localdate()
     context = build_my_actions(request.user, today)
+    context["page"] = Paginator(context["rows"], MY_ACTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "actionplans/my_actions.html", context)
 
 

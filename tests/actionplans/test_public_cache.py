@@ -11,6 +11,7 @@ from councils.models import Council, User
 
 pytestmark = pytest.mark.django_db
 
+
 @pytest.fixture(autouse=True)
 def cache_on(settings):
     settings.PUBLIC_CACHE_SECONDS = 300
