@@ -20,7 +20,7 @@ max_requests = 2000
 max_requests_jitter = 200
 # The reverse proxy on this machine sets X-Forwarded-Proto; trust it from there only.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = (
     '{"time": "%(t)s", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
