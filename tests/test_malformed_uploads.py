@@ -1,0 +1,161 @@
+"""A corpus of bad uploads, sent through both spreadsheet importers as a person would
+(upload, then preview, then confirm): each gets a clear message, nothing is written, never
+a 500."""
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from actionplans.models import Action, Plan
+from councils.models import User
+from scrutiny.models import Recommendation, Source
+
+pytestmark = pytest.mark.django_db
+
+DAMAGED = "This Excel file is damaged"
+NOT_A_SPREADSHEET = "This is not an Excel (.xlsx) or CSV file"
+
+
+def workbook(fill) -> bytes:
+    book = openpyxl.Workbook()
+    fill(book.active)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def good_xlsx() -> bytes:
+    def fill(sheet):
+        sheet.append(["Action", "Lead", "Deadline", "Status"])
+        for i in range(30):
+            sheet.append(
+                [f"Action number {i} with some words", "Housing", "March 2016", "On track"]
+            )
+
+    return workbook(fill)
+
+
+def zip_of(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def merged_chaos(sheet):
+    sheet.append(["Action", "Lead", "Deadline", "Status"])
+    sheet.merge_cells("A1:D3")
+    sheet.merge_cells("B5:B40")
+    sheet["A1"] = "Plan"
+
+
+CORPUS = {
+    "truncated.xlsx": (good_xlsx()[: len(good_xlsx()) // 2], DAMAGED),
+    "picture.xlsx": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10, NOT_A_SPREADSHEET),
+    "letter.xlsx": (b"%PDF-1.7\n" + b"binary" * 200, NOT_A_SPREADSHEET),
+    "junk.csv": (bytes(range(256)) * 40, NOT_A_SPREADSHEET),
+    "empty.csv": (b"", "The file is empty"),
+    "empty.xlsx": (workbook(lambda sheet: None), "The file is empty"),
+    "old-format.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old .xls format"),
+    "bomb.xlsx": (zip_of({"xl/big.xml": b"\x00" * (120 * 1024 * 1024)}), "unpacks to"),
+    "ratio-bomb.xlsx": (zip_of({"xl/big.xml": b"a" * (8 * 1024 * 1024)}), "times its size"),
+    "not-a-workbook.xlsx": (zip_of({"hello.txt": b"hello"}), DAMAGED),
+    "word-document.xlsx": (
+        zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}),
+        DAMAGED,
+    ),
+    "huge.csv": (
+        b"Action,Lead,Deadline,Status\n" + b"Do a thing,Housing,March 2016,On track\n" * 100_001,
+        "rows; the limit is",
+    ),
+    "wide.xlsx": (workbook(lambda sheet: sheet.append(["x"] * 100)), "the limit is 60 columns"),
+    "formulas.xlsx": (
+        workbook(
+            lambda sheet: (
+                sheet.append(["Action", "Status", "#", "Recommendation"]),
+                sheet.append(["=1+1", "On track", "1", '=HYPERLINK("x")']),
+            )
+        ),
+        "formula",
+    ),
+    "formulas.csv": (
+        b"Action,Status,#,Recommendation\n=cmd|' /C calc'!A0,On track,1,+SUM(1)\n",
+        "formula",
+    ),
+    "merged-chaos.xlsx": (workbook(merged_chaos), "No header row found"),
+    "utf16.csv": ("Action,Status\nOne,On track\n".encode("utf-16"), NOT_A_SPREADSHEET),
+    "nul-bytes.csv": (b"Action,Status\nOne\x00,On track\n", NOT_A_SPREADSHEET),
+    "no-header.csv": (b"alpha,beta,gamma\n1,2,3\n4,5,6\n", "No header row found"),
+    "header-only.xlsx": (
+        workbook(
+            lambda sheet: sheet.append(
+                ["Action", "Lead", "Deadline", "Status", "#", "Recommendation", "Agree?"]
+            )
+        ),
+        "below",
+    ),
+    "only-commas.csv": (b",,,,\n,,,,\n,,,\n", "No header row found"),
+    "bad-quotes.csv": (b'Action,Status\n"unterminated,On track\n' + b"x" * 200_000, None),
+    "html-page.xlsx": (
+        b"<html><body><table><tr><td>Action</td></tr></table></body></html>",
+        NOT_A_SPREADSHEET,
+    ),
+}
+
+
+@pytest.fixture
+def signed_in(client):
+    client.force_login(User.objects.get(username="norwich-plan-manager"))
+    return client
+
+
+def counts():
+    return (
+        Plan.objects.count(),
+        Action.objects.count(),
+        Source.objects.count(),
+        Recommendation.objects.count(),
+    )
+
+
+def upload(client, url: str, name: str, data: bytes, extra: dict):
+    file = SimpleUploadedFile(name, data, content_type="application/octet-stream")
+    return client.post(url, {"spreadsheet": file, **extra})
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+@pytest.mark.parametrize(
+    "importer",
+    [
+        ("actionplans:plan-import", {"title": "Corpus plan"}),
+        ("scrutiny:import", {"title": "Corpus inquiry", "date": "2015-01-01"}),
+    ],
+    ids=["plan", "recommendations"],
+)
+def test_each_bad_file_gets_a_clear_message_and_nothing_is_written(
+    signed_in, settings, tmp_path, name, importer
+):
+    settings.IMPORT_DIR = tmp_path
+    data, expected = CORPUS[name]
+    url_name, extra = importer
+    before = counts()
+    response = upload(signed_in, reverse(url_name, args=["norwich"]), name, data, extra)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:  # refused by the upload form itself (size, type)
+        html = response.content.decode()
+        assert "There is a problem" in html
+    else:
+        preview = signed_in.get(response["Location"])
+        assert preview.status_code == 200
+        html = preview.content.decode()
+        confirm = signed_in.post(response["Location"], {"confirm": "1"})
+        assert confirm.status_code == 200  # never saved, never a 500
+        if expected is not None:
+            assert expected in html, (name, html[html.find("govuk-error-summary") :][:600])
+        assert "cannot be imported" in html or "There is a problem" in html
+    assert counts() == before
