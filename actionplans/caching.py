@@ -29,6 +29,11 @@ def bump(council_id: int | None) -> None:
         Council.objects.filter(pk=council_id).update(content_version=F("content_version") + 1)
 
 
+# Query parameters a cached page may vary by. Any other parameter means the page is
+# rendered, not cached: made-up query strings cannot fill the cache.
+CACHED_PARAMETERS = {"as_at"}
+
+
 def _cacheable(request) -> bool:
     """Only a signed-out GET with no session or messages of its own sees the shared page."""
     return (
@@ -36,6 +41,8 @@ def _cacheable(request) -> bool:
         and not request.user.is_authenticated
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and set(request.GET) <= CACHED_PARAMETERS
+        and all(len(values) == 1 and len(values[0]) <= 10 for values in request.GET.lists())
     )
 
 

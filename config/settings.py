@@ -300,6 +300,7 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        # At most a few hundred pages of about 50 KB each, per process.
+        "OPTIONS": {"MAX_ENTRIES": 500},
     }
 }

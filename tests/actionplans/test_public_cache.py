@@ -84,3 +84,10 @@ def test_the_version_changes_with_saves_not_with_reads(plan):
     action.save()
     council.refresh_from_db()
     assert council.content_version == before + 1
+
+
+def test_made_up_query_strings_are_rendered_not_cached(client, plan):
+    url = plan.get_absolute_url()
+    assert "X-Cache" not in client.get(url, {"utm_source": "x"})
+    assert "X-Cache" not in client.get(url, {"as_at": "x" * 50})
+    assert client.get(url)["X-Cache"] == "miss"
