@@ -35,7 +35,10 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # The pages' Content-Security-Policy forbids inline scripts, which is how axe-core is
+    # injected: the tests' own script is let through here. tests/browser/test_csp.py checks
+    # the policy in a context without this.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()

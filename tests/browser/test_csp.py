@@ -10,7 +10,16 @@ from tests.browser.conftest import axe_violations  # noqa: F401  (same browser s
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_no_content_security_policy_violations(live_server, page):
+@pytest.fixture
+def strict_page(browser):
+    """A page that obeys the Content-Security-Policy (the shared fixture lets axe through)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_no_content_security_policy_violations(live_server, strict_page):
+    page = strict_page
     call_command("seed_demo", quiet_users=True)
     report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
     messages = []
@@ -37,3 +46,6 @@ def test_no_content_security_policy_violations(live_server, page):
     assert not violations, violations
     page.goto(base + report.get_absolute_url())
     assert page.evaluate("document.body.classList.contains('js-enabled')")  # our script ran
+    # The policy is really enforced here: an inline script is refused.
+    with pytest.raises(Exception, match="Content Security Policy"):
+        page.add_script_tag(content="window.injected = true")
