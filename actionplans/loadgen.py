@@ -125,6 +125,26 @@ WARDS = ["Central", "Northfield", "Riverside", "Eastgate", "Hillcrest", "Westmoo
 BATCH = 5000
 
 
+def create_statuses(council) -> list:
+    """The generated councils' status vocabulary (VOCABULARY), in order."""
+    from councils.models import Status
+
+    statuses = []
+    for order, (label, rag, started, complete) in enumerate(VOCABULARY):
+        status = Status(
+            council=council,
+            label=label,
+            rag=rag,
+            is_started=started,
+            is_complete=complete,
+            order=order,
+            default_percent=100 if complete else None,
+        )
+        status.save()  # save() keeps the complete/closed/started flags consistent
+        statuses.append(status)
+    return statuses
+
+
 def generate(
     *, councils: int, plans: int, actions: int, updates: int, seed: int = 1, today=None, log=None
 ) -> dict[str, int]:
@@ -141,7 +161,7 @@ def generate(
     from actionplans.deadlines import parse_deadline
     from actionplans.models import Action, ActionLead, Plan, ProgressUpdate, Workstream
     from actionplans.services import reporting_period_for
-    from councils.models import Council, Department, Membership, Status, User, Ward
+    from councils.models import Council, Department, Membership, User, Ward
 
     rng = random.Random(seed)
     today = today or timezone.localdate()
@@ -165,19 +185,7 @@ def generate(
             council = Council.objects.create(
                 name=f"Load Test Borough Council {tag}", slug=f"load-{tag}", kind="borough"
             )
-            statuses = []
-            for order, (label, rag, started, complete) in enumerate(VOCABULARY):
-                status = Status(
-                    council=council,
-                    label=label,
-                    rag=rag,
-                    is_started=started,
-                    is_complete=complete,
-                    order=order,
-                    default_percent=100 if complete else None,
-                )
-                status.save()
-                statuses.append(status)
+            statuses = create_statuses(council)
             departments = Department.objects.bulk_create(
                 Department(council=council, name=name) for name in DEPARTMENTS
             )

@@ -37,25 +37,14 @@ def setup_django(temp_prefix: str) -> str | None:
 def create_council(department_names: list[str]):
     """A council under a unique slug, with the benchmark's status vocabulary and departments:
     returns (tag, council, statuses, departments)."""
-    from councils.models import Council, Department, Status
+    from actionplans.loadgen import create_statuses
+    from councils.models import Council, Department
 
     tag = uuid.uuid4().hex[:8]
     council = Council.objects.create(
         name=f"Benchmark Borough Council {tag}", slug=f"bench-{tag}", kind=Council.Kind.BOROUGH
     )
-    statuses = []
-    for order, (label, rag, started, complete) in enumerate(VOCABULARY):
-        status = Status(
-            council=council,
-            label=label,
-            rag=rag,
-            is_started=started,
-            is_complete=complete,
-            order=order,
-            default_percent=100 if complete else None,
-        )
-        status.save()  # save() keeps the complete/closed/started flags consistent
-        statuses.append(status)
+    statuses = create_statuses(council)
     departments = Department.objects.bulk_create(
         [Department(council=council, name=name) for name in department_names]
     )
