@@ -549,8 +549,10 @@ def new_sheet(title: str, sheet_title: str, columns: list[tuple[str, int]], free
 
 
 def xlsx_download(data: bytes, council, what: str):
-    """An Excel file as a download named after the council, what it holds and today."""
+    """An Excel file as a download named after the council (None: across councils), what
+    it holds and today."""
     response = HttpResponse(data, content_type=XLSX_TYPE)
-    filename = f"{council.slug}-{what}-{timezone.localdate():%Y-%m-%d}.xlsx"
+    prefix = council.slug if council is not None else "all-councils"
+    filename = f"{prefix}-{what}-{timezone.localdate():%Y-%m-%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

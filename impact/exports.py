@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from actionplans.exports import new_sheet, write_cell
 
 COLUMNS = [
+    ("Council", 24),
     ("Assessment", 36),
     ("Form", 28),
     ("State", 11),
@@ -36,6 +37,7 @@ def render_xlsx(assessments, council_name: str) -> bytes:
             for row, answer in rows:
                 row_number += 1
                 values = [
+                    assessment.council.name,
                     assessment.report_subject,
                     f"{assessment.template.name} (version {assessment.template.version})",
                     assessment.get_state_display(),
@@ -52,7 +54,7 @@ def render_xlsx(assessments, council_name: str) -> bytes:
                     cell = sheet.cell(row=row_number, column=column)
                     if value is not None:
                         write_cell(cell, value)
-                    cell.alignment = Alignment(vertical="top", wrap_text=column in (1, 9, 11))
+                    cell.alignment = Alignment(vertical="top", wrap_text=column in (2, 10, 12))
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(row_number, 1)}"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -6,11 +6,19 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
-from councils.models import Council
+from councils.models import Committee, Council
 from impact.models import Assessment, Category, Row, Tone
 
 
+class CommitteeOfCouncilField(forms.ModelChoiceField):
+    """Across councils every council has its Cabinet: name the council too."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({obj.council.name})"
+
+
 class AssessmentFilter(django_filters.FilterSet):
+    council = django_filters.ModelChoiceFilter(queryset=None, empty_label="Any")
     committee = django_filters.ModelChoiceFilter(queryset=None, empty_label="Any")
     date_from = django_filters.DateFilter(
         label="Committee date from",
@@ -39,16 +47,31 @@ class AssessmentFilter(django_filters.FilterSet):
         model = Assessment
         fields: list[str] = []
 
-    def __init__(self, *args, council: Council, **kwargs) -> None:
+    def __init__(self, *args, council: Council | None, councils=None, **kwargs) -> None:
+        """One council's list (`council`), or the list across `councils` with a filter for
+        the council."""
         super().__init__(*args, **kwargs)
-        self.filters["committee"].queryset = council.committees.all()
+        if council is not None:
+            del self.filters["council"]
+            scope = {"pk": council.pk}
+        else:
+            self.filters["council"].queryset = councils
+            scope = {"pk__in": councils.values("pk")}
+        committees = Committee.objects.filter(**{f"council__{k}": v for k, v in scope.items()})
+        self.filters["committee"].queryset = committees.select_related("council")
+        if council is None:
+            self.filters["committee"].field_class = CommitteeOfCouncilField
         # Categories and areas by their words: each template version has rows of its own.
-        categories = Category.objects.filter(template__council=council)
+        categories = Category.objects.filter(
+            **{f"template__council__{k}": v for k, v in scope.items()}
+        )
         self.filters["category"].extra["choices"] = [
             (title, title)
             for title in sorted(set(categories.values_list("title", flat=True)), key=str.lower)
         ]
-        rows = Row.objects.filter(category__template__council=council)
+        rows = Row.objects.filter(
+            **{f"category__template__council__{k}": v for k, v in scope.items()}
+        )
         self.filters["row"].extra["choices"] = [
             (label, label)
             for label in sorted(set(rows.values_list("label", flat=True)), key=str.lower)

@@ -8,6 +8,7 @@ base = "councils/<slug:council_slug>/impact-assessments/"
 one = base + "<int:pk>/"
 
 urlpatterns = [
+    path("impact-assessments/", views.all_assessments, name="all"),
     path(base, views.assessment_list, name="assessment-list"),
     path(base + "new/", views.assessment_create, name="assessment-create"),
     path(base + "areas/", views.areas, name="areas"),

@@ -55,12 +55,32 @@ def _editable(request, council_slug: str, pk: int) -> Assessment:
 def assessment_list(request, council_slug: str):
     council = get_object_or_404(Council, slug=council_slug)
     visible = Assessment.objects.visible_to(request.user).filter(council=council)
-    filterset = AssessmentFilter(request.GET or None, queryset=visible, council=council)
-    assessments = filterset.qs.select_related("template", "committee").annotate(
+    return _list(
+        request,
+        council,
+        visible,
+        AssessmentFilter(request.GET or None, queryset=visible, council=council),
+    )
+
+
+def all_assessments(request):
+    """Every assessment this person may see, across councils, with a council filter."""
+    visible = Assessment.objects.visible_to(request.user)
+    councils = Council.objects.filter(pk__in=visible.values("council")).order_by("name")
+    filterset = AssessmentFilter(
+        request.GET or None, queryset=visible, council=None, councils=councils
+    )
+    return _list(request, None, visible, filterset)
+
+
+def _list(request, council, visible, filterset):
+    assessments = filterset.qs.select_related("template", "committee", "council").annotate(
         negatives=Count("answers", filter=Q(answers__option__tone=Tone.NEGATIVE))
     )
     if request.GET.get("format") == "xlsx":
-        data = render_xlsx(with_form(filterset.qs), council.name)
+        data = render_xlsx(with_form(filterset.qs), council.name if council else "all councils")
+        if council is None:
+            return xlsx_download(data, None, "impact-assessments")
         return xlsx_download(data, council, "impact-assessments")
     query = request.GET.copy()
     query["format"] = "xlsx"
@@ -69,7 +89,8 @@ def assessment_list(request, council_slug: str):
         "filter": filterset,
         "assessments": assessments,
         "export_query": query.urlencode(),
-        "can_edit": request.user.has_perm("impact.edit_assessment", council),
+        "can_edit": council is not None
+        and request.user.has_perm("impact.edit_assessment", council),
     }
     return render(request, "impact/assessment_list.html", context)
 

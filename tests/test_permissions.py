@@ -211,6 +211,7 @@ def impact_urls(c: dict) -> dict[str, str]:
     published, draft = c["assessments"]["published"].pk, c["assessments"]["draft"].pk
     return {
         "assessments": reverse("impact:assessment-list", args=[slug]),
+        "assessments of all councils": reverse("impact:all"),
         "assessments xlsx": reverse("impact:assessment-list", args=[slug]) + "?format=xlsx",
         "impact across decisions": reverse("impact:areas", args=[slug]),
         "new assessment": reverse("impact:assessment-create", args=[slug]),
@@ -370,6 +371,7 @@ OWN = {
     "exempt paper": NOBODY,
     "members paper": MEMBERS_ONLY,
     "assessments": PUBLIC,
+    "assessments of all councils": PUBLIC,
     "assessments xlsx": PUBLIC,
     "impact across decisions": PUBLIC,
     "new assessment": ASSESSORS,
@@ -413,6 +415,7 @@ OTHER_PUBLIC = {
     "papers",
     "public paper",
     "assessments",
+    "assessments of all councils",
     "assessments xlsx",
     "impact across decisions",
     "published assessment",

@@ -21,6 +21,7 @@ def test_impact_pages_meet_wcag_22_aa(live_server, page):
     root = "/councils/norwich/impact-assessments/"
     failures = {}
     for path in [
+        "/impact-assessments/?council=1",
         root,
         root + "?category=Environmental&rating=negative",
         root + "areas/?row=Pollution",

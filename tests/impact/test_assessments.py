@@ -250,9 +250,10 @@ def test_list_filters_export_and_impact_across_decisions(client, seeded):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 19
-    pollution = next(row for row in rows if row[8] == "Pollution")
-    assert pollution[7] == "Environmental" and pollution[9] == "Negative"
-    assert pollution[10] == "Increased income may lead to increases in for example car use"
+    pollution = next(row for row in rows if row[9] == "Pollution")
+    assert pollution[0] == "Norwich City Council"
+    assert pollution[8] == "Environmental" and pollution[10] == "Negative"
+    assert pollution[11] == "Increased income may lead to increases in for example car use"
 
     areas = reverse("impact:areas", args=["norwich"])
     html = client.get(areas, {"row": "Pollution"}).content.decode()
@@ -287,3 +288,40 @@ def test_list_queries_do_not_grow_with_assessments(client, seeded, django_assert
     with django_assert_max_num_queries(12):
         html = client.get(reverse("impact:assessment-list", args=["norwich"])).content.decode()
     assert "Decision 4" in html
+
+
+def test_the_list_across_councils_filters_by_council(client, seeded):
+    from impact.standard import INTEGRATED, install
+
+    warwickshire = Council.objects.get(slug="warwickshire")
+    template = install(warwickshire, INTEGRATED)
+    Assessment.objects.create(
+        council=warwickshire,
+        template=template,
+        report_subject="Social inequalities strategy",
+        state="published",
+    )
+    Assessment.objects.create(
+        council=warwickshire,
+        template=template,
+        report_subject="A draft nobody may see",
+    )
+    url = reverse("impact:all")
+    html = client.get(url).content.decode()
+    assert "Reducing Inequalities Action Plan" in html and "Social inequalities strategy" in html
+    assert "A draft nobody may see" not in html
+    assert "Cabinet (Norwich City Council)" in html  # committees named with their council
+    html = client.get(url, {"council": warwickshire.pk}).content.decode()
+    assert "Social inequalities strategy" in html and "Reducing Inequalities" not in html
+    html = client.get(
+        url, {"council": seeded.council_id, "category": "Environmental", "rating": "negative"}
+    ).content.decode()
+    assert "1 assessment match" in html
+    export = client.get(url, {"format": "xlsx"})
+    assert 'filename="all-councils-impact-assessments-' in export["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == {
+        "Norwich City Council",
+        "Warwickshire County Council",
+    }
+    assert "impact:all" not in html and reverse("impact:all") in client.get("/").content.decode()
