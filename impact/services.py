@@ -58,21 +58,21 @@ def new_version(template: AssessmentTemplate) -> AssessmentTemplate:
 def save_answers(assessment: Assessment, answers: dict, closing: dict, outcome: str) -> None:
     """Write the form's answers: {row_id: (option_id|None, comment, duration, likelihood)},
     {section_id: text}, and the outcome."""
-    existing = {rating.row_id: rating for rating in assessment.answers.all()}
     for row_id, (option_id, comment, duration, likelihood) in answers.items():
-        rating = existing.get(row_id) or Rating(assessment=assessment, row_id=row_id)
-        rating.option_id = option_id
-        rating.comment = comment
-        rating.duration = duration
-        rating.likelihood = likelihood
-        rating.save()
-    existing_closing = {answer.section_id: answer for answer in assessment.closing_answers.all()}
-    for section_id, text in closing.items():
-        answer = existing_closing.get(section_id) or ClosingAnswer(
-            assessment=assessment, section_id=section_id
+        Rating.objects.update_or_create(
+            assessment=assessment,
+            row_id=row_id,
+            defaults={
+                "option_id": option_id,
+                "comment": comment,
+                "duration": duration,
+                "likelihood": likelihood,
+            },
         )
-        answer.text = text
-        answer.save()
+    for section_id, text in closing.items():
+        ClosingAnswer.objects.update_or_create(
+            assessment=assessment, section_id=section_id, defaults={"text": text}
+        )
     assessment.outcome = outcome
     assessment.save(update_fields=["outcome"])
 

@@ -82,13 +82,10 @@ def _list(request, council, visible, filterset):
         if council is None:
             return xlsx_download(data, None, "impact-assessments")
         return xlsx_download(data, council, "impact-assessments")
-    query = request.GET.copy()
-    query["format"] = "xlsx"
     context = {
         "council": council,
         "filter": filterset,
         "assessments": assessments,
-        "export_query": query.urlencode(),
         "can_edit": council is not None
         and request.user.has_perm("impact.edit_assessment", council),
     }

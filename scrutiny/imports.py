@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from actionplans.imports import ImportProblem, Table, normalise_header
 from councils.models import Council
 from scrutiny.models import Meaning, Recommendation, ResponseOption, Source
+from scrutiny.services import counts
 
 HEADERS = {
     "reference": "#|no|number|ref|reference|rec|rec no|recommendation no|recommendation number"
@@ -65,13 +66,7 @@ class ParsedRegister:
 
     def counts(self) -> list[tuple[str, int]]:
         """'Agreed 16, In part 3, ...': how many of each response, in vocabulary order."""
-        tally: dict[str, int] = {}
-        order: dict[str, int] = {}
-        for item in self.recommendations:
-            label = item.response.label if item.response else "No response yet"
-            tally[label] = tally.get(label, 0) + 1
-            order[label] = item.response.order if item.response else 999
-        return sorted(tally.items(), key=lambda pair: order[pair[0]])
+        return counts(self.recommendations)
 
 
 def find_columns(table: Table) -> tuple[int, dict[int, str]]:

@@ -75,15 +75,12 @@ def register(request, council_slug: str):
     if request.GET.get("format") == "xlsx":
         data = render_xlsx(recommendations, council.name)
         return xlsx_download(data, council, "scrutiny-recommendations")
-    query = request.GET.copy()
-    query["format"] = "xlsx"
     context = {
         "council": council,
         "filter": filterset,
         "recommendations": recommendations,
         "counts": counts(recommendations),
         "sources": sources.select_related("committee").annotate(count=Count("recommendations")),
-        "export_query": query.urlencode(),
         "can_manage": request.user.has_perm(PERM, council),
         "today": timezone.localdate(),
     }
