@@ -2,6 +2,8 @@ import django_tables2 as tables
 
 from actionplans.models import Action
 
+MAX_PER_PAGE = 500
+
 
 class ActionTable(tables.Table):
     reference = tables.Column("Ref", order_by=("order",), empty_values=())
@@ -41,6 +43,12 @@ class ActionTable(tables.Table):
         template_name = "django_tables2/govuk.html"
         per_page = 25
         empty_text = "No actions match these filters."
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        # per_page comes from the query string: anything but 1 to MAX_PER_PAGE gets the default.
+        if per_page is None or not 1 <= per_page <= MAX_PER_PAGE:
+            per_page = self._meta.per_page
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
     def render_reference(self, value):
         return value or ""

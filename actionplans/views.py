@@ -559,10 +559,16 @@ def _store_upload(request, upload, meta: dict) -> str:
     return token
 
 
-def _load_upload(request, token: str, council: Council) -> tuple[dict, bytes]:
+def _load_upload(
+    request, token: str, council: Council, modes: tuple[str, ...]
+) -> tuple[dict, bytes]:
+    """An upload this person made for this council and for this importer (a plan import's
+    token is not a scrutiny import's), else 404."""
     meta = request.session.get("uploads", {}).get(token)
     path = Path(settings.IMPORT_DIR) / token
-    if meta is None or meta["council"] != council.pk or not path.exists():
+    if meta is None or meta["council"] != council.pk or meta.get("mode") not in modes:
+        raise Http404
+    if not path.exists():
         raise Http404
     return meta, path.read_bytes()
 
@@ -609,7 +615,7 @@ def plan_upload_changes(request, council_slug: str, plan_slug: str):
 @login_required
 def import_preview(request, council_slug: str, token: str):
     council = get_object_or_404(Council, slug=council_slug)
-    meta, data = _load_upload(request, token, council)
+    meta, data = _load_upload(request, token, council, modes=("create", "update"))
     plan = None
     if meta["mode"] == "create":
         council = _member_council(request, council_slug, "actionplans.manage_plan")

@@ -244,9 +244,7 @@ def import_upload(request, council_slug: str):
 @login_required
 def import_preview(request, council_slug: str, token: str):
     council = _managed_council(request, council_slug)
-    meta, data = _load_upload(request, token, council)
-    if meta.get("mode") != "scrutiny":
-        raise Http404
+    meta, data = _load_upload(request, token, council, modes=("scrutiny",))
     context = {"council": council, "meta": meta, "token": token}
     try:
         table = read_table(data, meta["name"], sheet=meta["sheet"])

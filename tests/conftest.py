@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from actionplans.models import Action, Plan, Workstream
 from councils.models import Council, Department, Membership, Status, User
+from tests.world import world  # noqa: F401  (a fixture: two councils, every role)
 
 
 def pytest_configure(config):

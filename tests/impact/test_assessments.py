@@ -325,3 +325,17 @@ def test_the_list_across_councils_filters_by_council(client, seeded):
         "Warwickshire County Council",
     }
     assert "impact:all" not in html and reverse("impact:all") in client.get("/").content.decode()
+
+
+def test_the_draft_pdf_of_an_assessment_appendix(seeded, client, tmp_path):
+    """An assessment appendix has no plan: its draft PDF is made like any small appendix."""
+    report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+    appendix = report.appendices.create(
+        order=3, kind=Appendix.Kind.IMPACT_ASSESSMENT, assessment=seeded, title="IIA"
+    )
+    login(client, "norwich-democratic-services")
+    response = client.get(reverse("reports:appendix-pdf", args=["norwich", report.pk, 3]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text, _, _ = pdf_facts(response.content, tmp_path)
+    assert "Increased income may lead to increases in for example car use" in text
+    assert appendix.label in text

@@ -261,3 +261,20 @@ def test_register_queries_do_not_grow_with_recommendations(
     with django_assert_max_num_queries(len(before)):
         html = client.get(url).content.decode()
     assert "33 recommendations" in html
+
+
+def test_a_scrutiny_upload_cannot_be_opened_as_a_plan_import(client, norwich, settings, tmp_path):
+    """Each importer opens only its own uploads: the token of a register upload on the plan
+    import page is not found, and the register's preview still works."""
+    settings.IMPORT_DIR = tmp_path
+    login(client, "norwich-plan-manager")
+    upload = SimpleUploadedFile("recs.csv", CSV.read_bytes(), content_type="text/csv")
+    response = client.post(
+        reverse("scrutiny:import", args=["norwich"]),
+        {"spreadsheet": upload, "title": "Welfare inquiry", "date": "2014-03-10"},
+    )
+    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    plan_preview = reverse("actionplans:import-preview", args=["norwich", token])
+    assert client.get(plan_preview).status_code == 404
+    assert client.post(plan_preview, {"confirm": "1"}).status_code == 404
+    assert "13 recommendations." in client.get(response["Location"]).content.decode()

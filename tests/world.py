@@ -1,0 +1,262 @@
+"""The test world the permission walk, the choosers' walk and the query-string probe share:
+two councils built alike, each with a plan at every visibility, a user in every role, an
+update waiting for approval, published reports, assessments and scrutiny registers; and
+every URL of a council's pages."""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from actionplans.models import Action, Plan
+from actionplans.services import record_update
+from councils.models import Council, Department, Membership, Status, User, Ward
+from impact.models import Assessment
+from impact.standard import INTEGRATED, install
+from reports.models import CommitteeReport, PublishedFile
+from scrutiny.models import Recommendation, Source
+
+ROLES = [
+    "anonymous",
+    "member",
+    "officer",
+    "democratic_services",
+    "plan_manager",
+    "council_admin",
+    "superuser",
+]
+
+
+def build_council(slug: str) -> dict:
+    council = Council.objects.create(name=f"{slug.title()} Council", slug=slug)
+    on_track = Status.objects.create(council=council, label="On track", rag="green")
+    dept = Department.objects.create(council=council, name="Housing")
+    ward = Ward.objects.create(council=council, name="Central")
+    plans = {
+        visibility: Plan.objects.create(
+            council=council,
+            slug=f"{visibility}-plan",
+            title=f"{visibility} plan",
+            lifecycle="approved",
+            visibility=visibility,
+            requires_approval=True,
+        )
+        for visibility in ("public", "members", "private")
+    }
+    actions = {}
+    for key, plan in plans.items():
+        action = Action.objects.create(plan=plan, title=f"Action in {key}", order=1)
+        action.lead_links.create(department=dept)
+        action.wards.add(ward)
+        actions[key] = action
+    users = {}
+    for role in ROLES[1:-1]:
+        user = User.objects.create_user(f"{slug}-{role}", password="pw", job_title=role)
+        Membership.objects.create(
+            user=user, council=council, role=role, department=dept if role == "officer" else None
+        )
+        users[role] = user
+    # An update waiting for approval, written by the officer.
+    update = record_update(actions["public"], by=users["officer"], status=on_track)
+    # Committee reports, published: one on the public plan, one exempt, one drawing on the
+    # members-only plan. The stored files are stand-ins: these tests are about who gets them.
+    reports = {}
+    for key, plan_key, exempt in [
+        ("public", "public", False),
+        ("exempt", "public", True),
+        ("members", "members", False),
+    ]:
+        report = CommitteeReport.objects.create(
+            council=council,
+            meeting_date=datetime.date(2025, 1, 1),
+            item_number=key,
+            report_of="Chief executive",
+            subject=f"{key} report",
+            is_exempt=exempt,
+        )
+        report.appendices.create(
+            order=1, title="Progress", plan=plans[plan_key], as_at=datetime.date(2024, 12, 31)
+        )
+        published = PublishedFile(
+            report=report, label="Front sheet", version=1, sha256="0" * 64, size=9
+        )
+        published.file.save("front-sheet.pdf", ContentFile(b"%PDF-test"), save=False)
+        published.save()
+        build = report.builds.create(state="done", steps_total=3, steps_done=3, version=1)
+        reports[key] = (report, published, build)
+    # Impact assessments: one published, one draft, on the standard integrated form.
+    template = install(council, INTEGRATED)
+    assessments = {
+        state: Assessment.objects.create(
+            council=council, template=template, report_subject=f"{state} decision", state=state
+        )
+        for state in ("published", "draft")
+    }
+    # A scrutiny register, published, with an unpublished one beside it.
+    registers = {
+        key: Source.objects.create(
+            council=council,
+            title=f"{key} inquiry",
+            date=datetime.date(2025, 1, 1),
+            is_published=key == "published",
+        )
+        for key in ("published", "unpublished")
+    }
+    recommendations = {
+        key: Recommendation.objects.create(source=source, reference="1", text="Do better")
+        for key, source in registers.items()
+    }
+    return {
+        "council": council,
+        "plans": plans,
+        "registers": registers,
+        "recommendations": recommendations,
+        "actions": actions,
+        "dept": dept,
+        "ward": ward,
+        "update": update,
+        "users": users,
+        "reports": reports,
+        "assessments": assessments,
+    }
+
+
+@pytest.fixture
+def world(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    own = build_council("ownshire")
+    other = build_council("othershire")
+    root = User.objects.create_user("root-user", password="pw", is_superuser=True, is_staff=True)
+    return own, other, root
+
+
+def urls(c: dict) -> dict[str, str]:
+    slug = c["council"].slug
+    a = c["actions"]
+    return {
+        "home": reverse("actionplans:home"),
+        "council": reverse("actionplans:council-detail", args=[slug]),
+        "public plan": reverse("actionplans:plan-detail", args=[slug, "public-plan"]),
+        "public plan table": reverse("actionplans:plan-actions", args=[slug, "public-plan"]),
+        "public plan equality": reverse("actionplans:plan-equality", args=[slug, "public-plan"]),
+        "public action": a["public"].get_absolute_url(),
+        "members plan": reverse("actionplans:plan-detail", args=[slug, "members-plan"]),
+        "members action": a["members"].get_absolute_url(),
+        "private plan": reverse("actionplans:plan-detail", args=[slug, "private-plan"]),
+        "private plan table": reverse("actionplans:plan-actions", args=[slug, "private-plan"]),
+        "private action": a["private"].get_absolute_url(),
+        "departments": reverse("actionplans:department-list", args=[slug]),
+        "department": reverse("actionplans:department-detail", args=[slug, c["dept"].pk]),
+        "ward": reverse("actionplans:ward-detail", args=[slug, c["ward"].pk]),
+        "portfolios": reverse("actionplans:portfolio-list", args=[slug]),
+        "committees": reverse("actionplans:committee-list", args=[slug]),
+        "alignment": reverse("actionplans:alignment", args=[slug]),
+        "my actions": reverse("actionplans:my-actions"),
+        "update public action": reverse(
+            "actionplans:action-update", args=[slug, "public-plan", a["public"].pk]
+        ),
+        "update private action": reverse(
+            "actionplans:action-update", args=[slug, "private-plan", a["private"].pk]
+        ),
+        "approvals": reverse("actionplans:approvals", args=[slug]),
+        "review update": reverse("actionplans:update-review", args=[slug, c["update"].pk]),
+        "reporting periods": reverse("actionplans:reporting-periods", args=[slug]),
+        "missing updates": reverse("actionplans:missing-updates", args=[slug]),
+        "import a plan": reverse("actionplans:plan-import", args=[slug]),
+        "upload to public plan": reverse("actionplans:plan-upload", args=[slug, "public-plan"]),
+        "export public plan": reverse("actionplans:plan-export", args=[slug, "public-plan", "csv"]),
+        "export private plan": reverse(
+            "actionplans:plan-export", args=[slug, "private-plan", "xlsx"]
+        ),
+        **report_urls(c),
+        **impact_urls(c),
+        **scrutiny_urls(c),
+    }
+
+
+def scrutiny_urls(c: dict) -> dict[str, str]:
+    slug = c["council"].slug
+    published, unpublished = c["registers"]["published"], c["registers"]["unpublished"]
+    rec = c["recommendations"]["published"]
+    return {
+        "scrutiny register": reverse("scrutiny:register", args=[slug]),
+        "published scrutiny report": reverse("scrutiny:source-detail", args=[slug, published.pk]),
+        "unpublished scrutiny report": reverse(
+            "scrutiny:source-detail", args=[slug, unpublished.pk]
+        ),
+        "published recommendation": reverse("scrutiny:recommendation-detail", args=[slug, rec.pk]),
+        "unpublished recommendation": reverse(
+            "scrutiny:recommendation-detail",
+            args=[slug, c["recommendations"]["unpublished"].pk],
+        ),
+        "new scrutiny report": reverse("scrutiny:source-create", args=[slug]),
+        "edit scrutiny report": reverse("scrutiny:source-edit", args=[slug, published.pk]),
+        "new recommendation": reverse("scrutiny:recommendation-create", args=[slug, published.pk]),
+        "edit recommendation": reverse(
+            "scrutiny:recommendation-edit", args=[slug, published.pk, rec.pk]
+        ),
+        "link actions": reverse("scrutiny:link-actions", args=[slug, rec.pk]),
+        "new action from recommendation": reverse("scrutiny:new-action", args=[slug, rec.pk]),
+        "import recommendations": reverse("scrutiny:import", args=[slug]),
+    }
+
+
+def impact_urls(c: dict) -> dict[str, str]:
+    slug = c["council"].slug
+    published, draft = c["assessments"]["published"].pk, c["assessments"]["draft"].pk
+    return {
+        "assessments": reverse("impact:assessment-list", args=[slug]),
+        "assessments of all councils": reverse("impact:all"),
+        "assessments xlsx": reverse("impact:assessment-list", args=[slug]) + "?format=xlsx",
+        "impact across decisions": reverse("impact:areas", args=[slug]),
+        "new assessment": reverse("impact:assessment-create", args=[slug]),
+        "published assessment": reverse("impact:assessment-detail", args=[slug, published]),
+        "published assessment pdf": reverse("impact:assessment-pdf", args=[slug, published]),
+        "published assessment form": reverse("impact:assessment-document", args=[slug, published]),
+        "draft assessment": reverse("impact:assessment-detail", args=[slug, draft]),
+        "rate draft assessment": reverse("impact:assessment-edit", args=[slug, draft]),
+        "draft assessment details": reverse("impact:assessment-header", args=[slug, draft]),
+        "rate published assessment": reverse("impact:assessment-edit", args=[slug, published]),
+    }
+
+
+def report_urls(c: dict) -> dict[str, str]:
+    slug = c["council"].slug
+    report, published, build = c["reports"]["public"]
+    r = [slug, report.pk]
+    return {
+        "reports": reverse("reports:report-list", args=[slug]),
+        "new report": reverse("reports:report-create", args=[slug]),
+        "report": reverse("reports:report-detail", args=r),
+        "edit report": reverse("reports:report-edit", args=r),
+        "front sheet": reverse("reports:front-sheet-html", args=r),
+        "whole report": reverse("reports:pack-html", args=r),
+        "add appendix": reverse("reports:appendix-add", args=r),
+        "appendix": reverse("reports:appendix-html", args=[*r, 1]),
+        "appendix pdf": reverse("reports:appendix-pdf", args=[*r, 1]),
+        "edit appendix": reverse("reports:appendix-edit", args=[*r, 1]),
+        "remove appendix": reverse("reports:appendix-delete", args=[*r, 1]),
+        "build status": reverse("reports:build-status", args=[*r, build.pk]),
+        "published file": reverse("reports:published-file", args=[*r, published.pk]),
+        "papers": reverse("reports:papers", args=[slug]),
+        "public paper": reverse("reports:paper-file", args=[*r, published.pk]),
+        "exempt paper": reverse(
+            "reports:paper-file",
+            args=[slug, c["reports"]["exempt"][0].pk, c["reports"]["exempt"][1].pk],
+        ),
+        "members paper": reverse(
+            "reports:paper-file",
+            args=[slug, c["reports"]["members"][0].pk, c["reports"]["members"][1].pk],
+        ),
+    }
+
+
+def login_as(client, world, role: str, council_index: int) -> None:
+    own, other, root = world
+    if role == "anonymous":
+        return
+    if role == "superuser":
+        client.force_login(root)
+        return
+    client.force_login((own, other)[council_index]["users"][role])
