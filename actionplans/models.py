@@ -26,7 +26,10 @@ from councils.models import (
     Status,
     Ward,
 )
-from councils.rules import PLAN_EDITOR_ROLES
+from councils.rules import PLAN_EDITOR_ROLES, PLAN_READER_ROLES
+
+# Published and public: what anyone may read. Plan.is_public says the same of one plan.
+_PUBLIC = Q(lifecycle__in=["approved", "archived"], visibility="public")
 
 
 class PlanQuerySet(models.QuerySet):
@@ -36,26 +39,28 @@ class PlanQuerySet(models.QuerySet):
     def published(self) -> PlanQuerySet:
         return self.filter(lifecycle__in=[Plan.Lifecycle.APPROVED, Plan.Lifecycle.ARCHIVED])
 
+    def public(self) -> PlanQuerySet:
+        """Plans anyone may read, signed in or not: published and public."""
+        return self.filter(_PUBLIC)
+
     def visible_to(self, user) -> PlanQuerySet:
         """Plans this user may read: the public sees published public plans; council members
-        also see members-only plans; plan editors see all of their council's plans."""
+        also see members-only plans; plan editors and democratic services see all of their
+        council's plans (councils.rules.PLAN_READER_ROLES). Every page, chooser and export
+        that shows a plan starts from here."""
         if user.is_authenticated and user.is_superuser:
             return self
-        published_public = Q(
-            lifecycle__in=[Plan.Lifecycle.APPROVED, Plan.Lifecycle.ARCHIVED],
-            visibility=Plan.Visibility.PUBLIC,
-        )
         if not user.is_authenticated:
-            return self.filter(published_public)
+            return self.public()
         memberships = Membership.objects.filter(user=user)
         member_of = memberships.values("council")
-        edits = memberships.filter(role__in=PLAN_EDITOR_ROLES).values("council")
+        edits = memberships.filter(role__in=PLAN_READER_ROLES).values("council")
         published_members = Q(
             council__in=member_of,
             lifecycle__in=[Plan.Lifecycle.APPROVED, Plan.Lifecycle.ARCHIVED],
             visibility=Plan.Visibility.MEMBERS,
         )
-        return self.filter(published_public | published_members | Q(council__in=edits))
+        return self.filter(_PUBLIC | published_members | Q(council__in=edits))
 
     def with_progress_counts(self, today: datetime.date | None = None) -> PlanQuerySet:
         """Annotate each plan with counts of its actions' current statuses: action_total,
@@ -156,6 +161,14 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("actionplans:plan-detail", args=[self.council.slug, self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        """Readable by anyone: published (approved or archived) and public."""
+        return (
+            self.lifecycle in (Plan.Lifecycle.APPROVED, Plan.Lifecycle.ARCHIVED)
+            and self.visibility == Plan.Visibility.PUBLIC
+        )
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:

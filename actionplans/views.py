@@ -63,7 +63,7 @@ from actionplans.services import (
 )
 from actionplans.tables import ActionTable
 from councils.models import Committee, Council, Department, PortfolioHolder, Ward
-from councils.rules import roles_in
+from councils.rules import council_for, require
 
 
 def home(request):
@@ -391,24 +391,10 @@ def action_detail(request, council_slug: str, plan_slug: str, pk: int):
 # Officers' updates, review and chasing ---------------------------------------------------
 
 
-def _member_council(request, council_slug: str, perm: str) -> Council:
-    """A council the user works for, with `perm` on it. Outsiders get 404, members without
-    the permission 403 (signed-out visitors are sent to sign in by @login_required)."""
-    council = get_object_or_404(Council, slug=council_slug)
-    if not request.user.is_superuser and not roles_in(request.user, council.pk):
-        raise Http404
-    if not request.user.has_perm(perm, council):
-        raise PermissionDenied
-    return council
-
-
 def _updatable_action(request, council_slug: str, plan_slug: str, pk: int) -> Action:
     plan = _visible_plan(request, council_slug, plan_slug)
     action = get_object_or_404(plan.actions.select_related("plan__council", "status"), pk=pk)
-    if not request.user.is_superuser and not roles_in(request.user, plan.council_id):
-        raise Http404
-    if not request.user.has_perm("actionplans.update_action", action):
-        raise PermissionDenied
+    require(request.user, action, "actionplans.update_action")
     return action
 
 
@@ -462,7 +448,7 @@ def action_update(request, council_slug: str, plan_slug: str, pk: int):
 
 @login_required
 def approvals(request, council_slug: str):
-    council = _member_council(request, council_slug, "actionplans.lock_period")
+    council = council_for(request, council_slug, "actionplans.lock_period")
     updates = (
         ProgressUpdate.objects.awaiting_approval()
         .filter(action__plan__council=council)
@@ -475,7 +461,7 @@ def approvals(request, council_slug: str):
 
 @login_required
 def update_review(request, council_slug: str, pk: int):
-    council = _member_council(request, council_slug, "actionplans.lock_period")
+    council = council_for(request, council_slug, "actionplans.lock_period")
     update = get_object_or_404(
         ProgressUpdate.objects.select_related("action__plan", "status", "period", "author"),
         pk=pk,
@@ -514,7 +500,7 @@ def update_review(request, council_slug: str, pk: int):
 
 @login_required
 def reporting_periods(request, council_slug: str):
-    council = _member_council(request, council_slug, "actionplans.lock_period")
+    council = council_for(request, council_slug, "actionplans.lock_period")
     if request.method == "POST":
         period = get_object_or_404(council.reporting_periods, pk=request.POST.get("period"))
         lock_period(period, by=request.user)
@@ -528,7 +514,7 @@ def reporting_periods(request, council_slug: str):
 
 @login_required
 def missing_updates_view(request, council_slug: str):
-    council = _member_council(request, council_slug, "actionplans.view_missing_updates")
+    council = council_for(request, council_slug, "actionplans.view_missing_updates")
     today = timezone.localdate()
     actions = Action.objects.visible_to(request.user).for_council(council)
     context = {"council": council, "today": today, "groups": missing_by_department(actions, today)}
@@ -582,7 +568,7 @@ def _discard_upload(request, token: str) -> None:
 
 @login_required
 def plan_import(request, council_slug: str):
-    council = _member_council(request, council_slug, "actionplans.manage_plan")
+    council = council_for(request, council_slug, "actionplans.manage_plan")
     form = PlanImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         meta = {
@@ -599,10 +585,7 @@ def plan_import(request, council_slug: str):
 @login_required
 def plan_upload_changes(request, council_slug: str, plan_slug: str):
     plan = _visible_plan(request, council_slug, plan_slug)
-    if not request.user.is_superuser and not roles_in(request.user, plan.council_id):
-        raise Http404
-    if not Action.objects.updatable_by(request.user).filter(plan=plan).exists():
-        raise PermissionDenied
+    require(request.user, plan, "actionplans.upload_changes")
     form = PlanUpdateUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         meta = {"mode": "update", "council": plan.council_id, "plan": plan.pk, "sheet": None}
@@ -618,9 +601,10 @@ def import_preview(request, council_slug: str, token: str):
     meta, data = _load_upload(request, token, council, modes=("create", "update"))
     plan = None
     if meta["mode"] == "create":
-        council = _member_council(request, council_slug, "actionplans.manage_plan")
+        council = council_for(request, council_slug, "actionplans.manage_plan")
     else:
         plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=meta["plan"])
+        require(request.user, plan, "actionplans.upload_changes")
     context = {"council": council, "plan": plan, "meta": meta, "token": token}
     try:
         table = read_table(data, meta["name"], sheet=meta["sheet"])

@@ -13,6 +13,9 @@ the views (the object is not in any queryset they may read), read-only users 403
 from __future__ import annotations
 
 import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from councils.models import Council, Membership
 
@@ -24,6 +27,10 @@ PLAN_EDITOR_ROLES = frozenset({Role.PLAN_MANAGER, Role.COUNCIL_ADMIN})
 REVIEWER_ROLES = frozenset({Role.PLAN_MANAGER, Role.COUNCIL_ADMIN})
 # Who prepares committee reports and their appendices.
 REPORT_ROLES = frozenset({Role.DEMOCRATIC_SERVICES, Role.COUNCIL_ADMIN})
+# Who may read every plan of their council, drafts and private plans included: those who
+# edit plans, and those who prepare committee reports, since a confidential plan can go to
+# Cabinet in an exempt (Part B) report. Plan.objects.visible_to reads this set.
+PLAN_READER_ROLES = PLAN_EDITOR_ROLES | REPORT_ROLES
 # Who fills in impact assessments (report authors among them) and sees drafts.
 ASSESSMENT_EDITOR_ROLES = frozenset(
     {Role.OFFICER, Role.PLAN_MANAGER, Role.DEMOCRATIC_SERVICES, Role.COUNCIL_ADMIN}
@@ -92,6 +99,20 @@ def leads_action(user, action) -> bool:
 
 
 @rules.predicate
+def leads_an_action_in(user, plan) -> bool:
+    """An officer who leads (or is assigned) at least one of the plan's actions."""
+    if not user.is_authenticated or plan is None:
+        return False
+    departments = Membership.objects.filter(
+        user=user, council_id=plan.council_id, role=Role.OFFICER, department__isnull=False
+    ).values("department")
+    return (
+        plan.actions.filter(assignees=user).exists()
+        or plan.actions.filter(lead_links__department__in=departments).exists()
+    )
+
+
+@rules.predicate
 def authored(user, update) -> bool:
     return update is not None and update.author_id == user.pk
 
@@ -105,9 +126,17 @@ is_member = has_role(*MEMBER_ROLES)
 rules.add_perm(
     "actionplans.update_action", is_superuser | is_plan_editor | (is_officer & leads_action)
 )
+# Uploading an edited export of a plan: its changes are applied only to actions the person
+# may update (actionplans.imports).
+rules.add_perm(
+    "actionplans.upload_changes", is_superuser | is_plan_editor | (is_officer & leads_an_action_in)
+)
 # Nobody approves their own update, superusers included.
 rules.add_perm("actionplans.review_update", (is_superuser | is_reviewer) & ~authored)
 rules.add_perm("actionplans.manage_plan", is_superuser | is_plan_editor)
+# Opening drafts and private plans; democratic services use it to put a private plan in an
+# exempt report (reports.models.Appendix.clean allows a private plan nowhere else).
+rules.add_perm("actionplans.view_unpublished_plans", is_superuser | has_role(*PLAN_READER_ROLES))
 rules.add_perm("actionplans.lock_period", is_superuser | is_reviewer)
 rules.add_perm("actionplans.view_missing_updates", is_superuser | is_reviewer)
 rules.add_perm("actionplans.view_change_history", is_superuser | is_plan_editor | is_officer)
@@ -119,3 +148,21 @@ rules.add_perm(
 )
 rules.add_perm("impact.edit_assessment", is_superuser | has_role(*ASSESSMENT_EDITOR_ROLES))
 rules.add_perm("impact.publish_assessment", is_superuser | has_role(*ASSESSMENT_PUBLISHER_ROLES))
+
+
+def require(user, obj, perm: str) -> None:
+    """Let `user` through to `obj` (a council, or anything in one) only with `perm`: someone
+    with no role in its council gets 404, as if it did not exist, and a member of the
+    council without the permission 403. Signed-out visitors are sent to sign in by
+    @login_required before this runs."""
+    if not (user.is_authenticated and user.is_superuser) and not roles_in(user, council_id_of(obj)):
+        raise Http404
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def council_for(request, council_slug: str, perm: str) -> Council:
+    """The council a council-scoped page belongs to, for someone with `perm` on it."""
+    council = get_object_or_404(Council, slug=council_slug)
+    require(request.user, council, perm)
+    return council

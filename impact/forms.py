@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django import forms
 
+from actionplans.models import Plan
 from impact.models import Assessment, AssessmentTemplate, Duration, Likelihood, Mitigation, Tone
 from reports.forms import DateInput
+from reports.models import CommitteeReport
 
 
 class HeaderForm(forms.ModelForm):
@@ -41,7 +43,7 @@ class HeaderForm(forms.ModelForm):
             "date_assessed": {"invalid": "Enter the date assessed as a real date"},
         }
 
-    def __init__(self, *args, council, **kwargs) -> None:
+    def __init__(self, *args, council, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.council = council
         if self.instance.pk:
@@ -53,10 +55,21 @@ class HeaderForm(forms.ModelForm):
             self.fields["template"].empty_label = None
         self.fields["committee"].queryset = council.committees.all()
         self.fields["committee"].empty_label = "None"
-        self.fields["report"].queryset = council.reports.select_related("committee")
+        # Only reports and plans this person may open: an officer sees published papers and
+        # the plans they can read, never the titles of drafts or private plans.
+        self.fields["report"].queryset = (
+            CommitteeReport.objects.visible_to(user)
+            .filter(council=council)
+            .select_related("committee")
+        )
         self.fields["report"].empty_label = "None"
-        self.fields["plan"].queryset = council.plans.all()
+        self.fields["plan"].queryset = Plan.objects.visible_to(user).for_council(council)
         self.fields["plan"].empty_label = "None"
+        for name in ("report", "plan"):
+            # Linked by someone who may open it: kept as it is, neither shown nor changed.
+            linked = getattr(self.instance, f"{name}_id")
+            if linked and not self.fields[name].queryset.filter(pk=linked).exists():
+                del self.fields[name]
 
 
 class GridForm(forms.Form):

@@ -11,29 +11,22 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from actionplans.exports import xlsx_download
+from actionplans.models import Plan
 from councils.models import Council
-from councils.rules import roles_in
+from councils.rules import council_for
 from impact import services
 from impact.exports import render_xlsx
 from impact.filters import AssessmentFilter
 from impact.forms import GridForm, HeaderForm, MitigationFormSet
 from impact.models import Assessment, Category, Rating, Row, Tone
 from impact.rendering import render_assessment_html, render_assessment_pdf, with_form
-
-
-def _council_for(request, council_slug: str, perm: str) -> Council:
-    council = get_object_or_404(Council, slug=council_slug)
-    if not request.user.is_superuser and not roles_in(request.user, council.pk):
-        raise Http404
-    if not request.user.has_perm(perm, council):
-        raise PermissionDenied
-    return council
+from reports.models import CommitteeReport
 
 
 def _visible(request, council_slug: str, pk: int) -> Assessment:
@@ -45,7 +38,7 @@ def _visible(request, council_slug: str, pk: int) -> Assessment:
 
 
 def _editable(request, council_slug: str, pk: int) -> Assessment:
-    council = _council_for(request, council_slug, "impact.edit_assessment")
+    council = council_for(request, council_slug, "impact.edit_assessment")
     assessment = get_object_or_404(with_form(Assessment.objects), council=council, pk=pk)
     if not assessment.is_editable:
         raise PermissionDenied("A published assessment cannot be changed.")
@@ -96,9 +89,18 @@ def assessment_detail(request, council_slug: str, pk: int):
     assessment = _visible(request, council_slug, pk)
     council = assessment.council
     texts = {answer.section_id: answer.text for answer in assessment.closing_answers.all()}
+    user = request.user
     context = {
         "council": council,
         "assessment": assessment,
+        # The plan and report it goes with, named only to those who may open them.
+        "plan": assessment.plan
+        if assessment.plan_id and Plan.objects.visible_to(user).filter(pk=assessment.plan_id)
+        else None,
+        "report": assessment.report
+        if assessment.report_id
+        and CommitteeReport.objects.visible_to(user).filter(pk=assessment.report_id)
+        else None,
         "template": assessment.template,
         "ratings": list(assessment.template.ratings.all()),
         "grid": assessment.grid(),
@@ -116,8 +118,8 @@ def assessment_detail(request, council_slug: str, pk: int):
 
 @login_required
 def assessment_create(request, council_slug: str):
-    council = _council_for(request, council_slug, "impact.edit_assessment")
-    form = HeaderForm(request.POST or None, council=council)
+    council = council_for(request, council_slug, "impact.edit_assessment")
+    form = HeaderForm(request.POST or None, council=council, user=request.user)
     if not form.fields["template"].queryset.exists():
         messages.error(request, "This council has no assessment forms set up yet.")
     if request.method == "POST" and form.is_valid():
@@ -133,7 +135,7 @@ def assessment_create(request, council_slug: str):
 def assessment_header(request, council_slug: str, pk: int):
     assessment = _editable(request, council_slug, pk)
     council = assessment.council
-    form = HeaderForm(request.POST or None, instance=assessment, council=council)
+    form = HeaderForm(request.POST or None, instance=assessment, council=council, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Assessment details saved.")
@@ -185,7 +187,7 @@ def assessment_edit(request, council_slug: str, pk: int):
 @require_POST
 def assessment_state(request, council_slug: str, pk: int):
     """Publish a completed assessment, or reopen it as a draft."""
-    council = _council_for(request, council_slug, "impact.edit_assessment")
+    council = council_for(request, council_slug, "impact.edit_assessment")
     assessment = get_object_or_404(Assessment, council=council, pk=pk)
     action = request.POST.get("action")
     if action == "publish":

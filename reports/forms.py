@@ -4,8 +4,11 @@ its appendices. Every choice is limited to the report's own council."""
 from django import forms
 from django.utils import timezone
 
+from actionplans.models import Plan
 from councils.models import Council
+from impact.models import Assessment
 from reports.models import Appendix, CommitteeReport, ContactOfficer
+from scrutiny.models import Source
 
 
 class DateInput(forms.DateInput):
@@ -111,17 +114,24 @@ class AppendixForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, report: CommitteeReport, **kwargs) -> None:
+    def __init__(self, *args, report: CommitteeReport, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.report = report
-        self.fields["plan"].queryset = report.council.plans.all()
+        # Only what this person may open, by the same rules as the pages themselves.
+        council = report.council
+        self.fields["plan"].queryset = Plan.objects.visible_to(user).for_council(council)
         self.fields["plan"].empty_label = "Choose a plan"
         # Drafts are not ready for a committee: only completed or published assessments.
-        self.fields["assessment"].queryset = report.council.assessments.exclude(
-            state="draft"
-        ).select_related("template")
+        self.fields["assessment"].queryset = (
+            Assessment.objects.visible_to(user)
+            .filter(council=council)
+            .exclude(state=Assessment.State.DRAFT)
+            .select_related("template")
+        )
         self.fields["assessment"].empty_label = "Choose an assessment"
-        self.fields["scrutiny_source"].queryset = report.council.scrutiny_sources.all()
+        self.fields["scrutiny_source"].queryset = Source.objects.visible_to(user).filter(
+            council=council
+        )
         self.fields["scrutiny_source"].empty_label = "Choose a scrutiny report"
         self.fields["kind"].choices = Appendix.Kind.choices
         if not self.instance.pk:

@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.models import Plan
-from councils.models import Committee, CorporatePriority, Council, PortfolioHolder, Ward
+from councils.models import Committee, CorporatePriority, Council, Membership, PortfolioHolder, Ward
+from councils.rules import REPORT_ROLES
 
 
 class ReportQuerySet(models.QuerySet):
     def for_council(self, council: Council) -> ReportQuerySet:
         return self.filter(council=council)
 
-    def public(self) -> ReportQuerySet:
-        """Exempt (private) reports never appear publicly."""
-        return self.filter(is_exempt=False)
+    def with_public_papers(self) -> ReportQuerySet:
+        """Reports with at least one version anyone may download (Publication.objects.public)."""
+        return self.filter(pk__in=Publication.objects.public().values("report"))
 
-    def published_for(self, user) -> ReportQuerySet:
-        """Reports this person may download as published: not exempt, published at least
-        once, and drawn only from plans they may read (a members-only plan's appendix is
-        not for the public, whatever the report)."""
-        hidden = Plan.objects.exclude(pk__in=Plan.objects.visible_to(user).values("pk"))
-        return (
-            self.public()
-            .filter(published__isnull=False)
-            .exclude(appendices__plan__in=hidden)
-            .distinct()
-        )
+    def visible_to(self, user) -> ReportQuerySet:
+        """Reports this person may open: those who prepare a council's reports open all of
+        them (the report page); everyone else only reports published as public papers."""
+        if user.is_authenticated and user.is_superuser:
+            return self
+        papers = Q(pk__in=Publication.objects.public().values("report"))
+        if not user.is_authenticated:
+            return self.filter(papers)
+        prepares = Membership.objects.filter(user=user, role__in=REPORT_ROLES).values("council")
+        return self.filter(papers | Q(council__in=prepares))
 
 
 class CommitteeReport(models.Model):
@@ -106,8 +108,18 @@ class CommitteeReport(models.Model):
         text = self.report_text.replace("\r\n", "\n")
         return [block.strip() for block in text.split("\n\n") if block.strip()]
 
-    def latest_version(self) -> int:
-        return max((file.version for file in self.published.all()), default=0)
+    def clean(self) -> None:
+        if not self.is_exempt and self.pk:
+            private = self.appendices.filter(plan__visibility=Plan.Visibility.PRIVATE)
+            if private.exists():
+                first = private.select_related("plan", "report").first()
+                raise ValidationError(
+                    {
+                        "is_exempt": f"{first.label} shows the private plan “{first.plan}”: a "
+                        "report with a private plan must stay exempt. Remove that appendix "
+                        "first."
+                    }
+                )
 
 
 class ContactOfficer(models.Model):
@@ -230,12 +242,159 @@ class Appendix(models.Model):
                 errors["plan"] = "Choose the plan the appendix is drawn from."
             elif self.report_id and self.plan.council_id != self.report.council_id:
                 errors["plan"] = "Choose a plan of the report's council."
+            elif (
+                self.report_id
+                and self.plan.visibility == Plan.Visibility.PRIVATE
+                and not self.report.is_exempt
+            ):
+                errors["plan"] = (
+                    f"“{self.plan}” is a private plan: it can only be in an exempt (Part B) "
+                    "report. Mark the report exempt, or choose another plan."
+                )
             if not self.as_at:
                 errors["as_at"] = "Enter the date progress is reported as at."
         if self.as_at and self.as_at > timezone.localdate():
             errors["as_at"] = "Progress can only be reported as at today or earlier."
         if errors:
             raise ValidationError(errors)
+
+
+class PublicationQuerySet(models.QuerySet):
+    def public(self) -> PublicationQuerySet:
+        """Versions anyone may download, the one rule for every public route to a paper:
+        published while the report was not exempt, drawing only on plans, assessments and
+        registers that were public then; and the report still not exempt, and each of those
+        still public now. A version published before this was recorded is not public."""
+        anyone = AnonymousUser()
+        from impact.models import Assessment
+        from scrutiny.models import Source
+
+        still_public = (
+            Q(kind=PublicationSource.Kind.PLAN, plan__in=Plan.objects.visible_to(anyone))
+            | Q(
+                kind=PublicationSource.Kind.ASSESSMENT,
+                assessment__in=Assessment.objects.visible_to(anyone),
+            )
+            | Q(
+                kind=PublicationSource.Kind.REGISTER,
+                scrutiny_source__in=Source.objects.visible_to(anyone),
+            )
+        )
+        not_public = PublicationSource.objects.filter(publication=OuterRef("pk")).filter(
+            Q(was_public=False) | ~still_public
+        )
+        return self.filter(was_exempt=False, report__is_exempt=False).exclude(Exists(not_public))
+
+
+class Publication(models.Model):
+    """One published version of a report and what it was published as: whether the report
+    was exempt at that moment, and what its appendices drew on (PublicationSource), each
+    public or not then. The public papers read this, not the report as it is now."""
+
+    report = models.ForeignKey(
+        CommitteeReport, on_delete=models.CASCADE, related_name="publications"
+    )
+    version = models.PositiveIntegerField()
+    was_exempt = models.BooleanField(
+        null=True, help_text="Exempt when published; unknown for versions published before 2026-12."
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["report_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "version"], name="publication_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} (version {self.version})"
+
+    def reasons_not_public(
+        self, report_is_exempt: bool, public_now: dict[str, set[int]]
+    ) -> list[str]:
+        """Why this version is not on the public papers page, in words for democratic
+        services; empty when it is. `public_now` holds the ids of the plans, assessments and
+        registers public now (public_now_ids()). Publication.objects.public() is the rule;
+        this explains it, and a test holds the two together."""
+        reasons = []
+        if self.was_exempt is None:
+            reasons.append(
+                "It was published before the product recorded what each version was "
+                "published as. Publish a new version to put it on the public papers page."
+            )
+        elif self.was_exempt:
+            reasons.append("It was published while the report was exempt.")
+        if report_is_exempt:
+            reasons.append("The report is exempt now.")
+        for source in self.sources.all():
+            if not source.was_public:
+                reasons.append(f"{source.get_kind_display()} “{source.title}” was not public then.")
+            elif source.object_id not in public_now[source.kind]:
+                reasons.append(f"{source.get_kind_display()} “{source.title}” is not public now.")
+        return reasons
+
+
+def public_now_ids() -> dict[str, set[int]]:
+    """The ids of the plans, assessments and registers anyone may read now."""
+    from impact.models import Assessment
+    from scrutiny.models import Source
+
+    anyone = AnonymousUser()
+    return {
+        PublicationSource.Kind.PLAN: set(
+            Plan.objects.visible_to(anyone).values_list("pk", flat=True)
+        ),
+        PublicationSource.Kind.ASSESSMENT: set(
+            Assessment.objects.visible_to(anyone).values_list("pk", flat=True)
+        ),
+        PublicationSource.Kind.REGISTER: set(
+            Source.objects.visible_to(anyone).values_list("pk", flat=True)
+        ),
+    }
+
+
+class PublicationSource(models.Model):
+    """Something a published version's appendices showed, and whether anyone could read it
+    when the version was published."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Plan"
+        ASSESSMENT = "assessment", "Impact assessment"
+        REGISTER = "register", "Scrutiny register"
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # SET_NULL: a source deleted later leaves its record, and the version stops being public.
+    plan = models.ForeignKey(
+        Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assessment = models.ForeignKey(
+        "impact.Assessment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scrutiny_source = models.ForeignKey(
+        "scrutiny.Source", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=300, help_text="As it was called when published.")
+    was_public = models.BooleanField()
+
+    class Meta:
+        ordering = ["publication_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def object_id(self) -> int | None:
+        return {
+            self.Kind.PLAN: self.plan_id,
+            self.Kind.ASSESSMENT: self.assessment_id,
+            self.Kind.REGISTER: self.scrutiny_source_id,
+        }[self.kind]
 
 
 def published_path(instance: PublishedFile, filename: str) -> str:
@@ -253,6 +412,7 @@ class PublishedFile(models.Model):
         APPENDIX = "appendix", "Appendix"
 
     report = models.ForeignKey(CommitteeReport, on_delete=models.CASCADE, related_name="published")
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="files")
     part = models.CharField(max_length=20, choices=Part.choices, default=Part.APPENDIX)
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in the list of files.")
     appendix = models.ForeignKey(

@@ -1,47 +1,44 @@
 """Report pages. Democratic services (and council admins) build, preview and publish
-reports; anyone may download a published report that is not exempt and draws only on plans
-they may read. People outside a council get 404 on its report-building pages."""
+reports, and see every version they published; anyone may download a version that was
+published as a public paper and still is one (Publication.objects.public). People outside a
+council get 404 on its report-building pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.db.models import Count, Max, Prefetch
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from councils.models import Council
-from councils.rules import roles_in
+from councils.rules import council_for
 from reports.forms import AppendixForm, ContactFormSet, ReportForm
-from reports.models import Appendix, CommitteeReport, PublishedFile, ReportBuild
+from reports.models import (
+    Appendix,
+    CommitteeReport,
+    Publication,
+    PublishedFile,
+    ReportBuild,
+    public_now_ids,
+)
 from reports.rendering import (
     render_appendix_html,
     render_appendix_pdf,
     render_front_sheet_html,
     render_pack_html,
 )
-from reports.services import BuildInProgress, start_build
+from reports.services import BuildInProgress, publishing_problems, start_build
 
 # Above this many actions an appendix is laid out only by the background worker: WeasyPrint
 # takes about 25 ms a row, so this keeps a request under about two seconds.
 IN_REQUEST_ACTION_LIMIT = 80
 
 
-def _report_council(request, council_slug: str) -> Council:
-    """A council whose reports the user prepares: outsiders 404, other roles 403."""
-    council = get_object_or_404(Council, slug=council_slug)
-    if not request.user.is_superuser and not roles_in(request.user, council.pk):
-        raise Http404
-    if not request.user.has_perm("reports.prepare_report", council):
-        raise PermissionDenied
-    return council
-
-
 def _report(request, council_slug: str, pk: int) -> CommitteeReport:
-    council = _report_council(request, council_slug)
+    council = council_for(request, council_slug, "reports.prepare_report")
     return get_object_or_404(
         CommitteeReport.objects.select_related("council", "committee"), council=council, pk=pk
     )
@@ -56,7 +53,7 @@ def _appendix(request, council_slug: str, pk: int, order: int) -> Appendix:
 
 @login_required
 def report_list(request, council_slug: str):
-    council = _report_council(request, council_slug)
+    council = council_for(request, council_slug, "reports.prepare_report")
     reports = council.reports.select_related("committee").prefetch_related("appendices")
     return render(request, "reports/report_list.html", {"council": council, "reports": reports})
 
@@ -75,15 +72,23 @@ def report_detail(request, council_slug: str, pk: int):
     for appendix in appendices:
         appendix.report = report
         appendix.renders_in_request = appendix.action_count <= IN_REQUEST_ACTION_LIMIT
-    published = list(report.published.select_related("generated_by"))
-    versions: dict[int, list[PublishedFile]] = {}
-    for file in published:
-        versions.setdefault(file.version, []).append(file)
+    publications = list(
+        report.publications.select_related("published_by").prefetch_related("files", "sources")
+    )
+    public = set(report.publications.public().values_list("pk", flat=True))
+    public_now = public_now_ids() if publications else {}
+    for publication in publications:
+        publication.is_public = publication.pk in public
+        publication.reasons = (
+            []
+            if publication.is_public
+            else publication.reasons_not_public(report.is_exempt, public_now)
+        )
     context = {
         "council": report.council,
         "report": report,
         "appendices": appendices,
-        "versions": sorted(versions.items(), reverse=True),
+        "publications": publications,
         "build": report.builds.select_related("requested_by").first(),
     }
     return render(request, "reports/report_detail.html", context)
@@ -92,7 +97,7 @@ def report_detail(request, council_slug: str, pk: int):
 @login_required
 def report_form(request, council_slug: str, pk: int | None = None):
     """Create a report, or change its front sheet and contact officers."""
-    council = _report_council(request, council_slug)
+    council = council_for(request, council_slug, "reports.prepare_report")
     report = get_object_or_404(CommitteeReport, council=council, pk=pk) if pk else None
     instance = report or CommitteeReport(council=council, created_by=request.user)
     form = ReportForm(request.POST or None, instance=instance, council=council)
@@ -119,7 +124,7 @@ def appendix_form(request, council_slug: str, pk: int, order: int | None = None)
     """Add an appendix at the end of the report, or change one."""
     report = _report(request, council_slug, pk)
     appendix = get_object_or_404(report.appendices, order=order) if order else None
-    form = AppendixForm(request.POST or None, instance=appendix, report=report)
+    form = AppendixForm(request.POST or None, instance=appendix, report=report, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             saved = form.save(commit=False)
@@ -170,9 +175,10 @@ def appendix_move(request, council_slug: str, pk: int, order: int):
 def report_publish(request, council_slug: str, pk: int):
     """Queue the report for the background worker; the report page follows its progress."""
     report = _report(request, council_slug, pk)
-    if not report.appendices.exists():
-        messages.error(request, "Add an appendix before publishing.")
-    else:
+    problems = publishing_problems(report)
+    for problem in problems:
+        messages.error(request, problem)
+    if not problems:
         try:
             start_build(report, by=request.user)
         except BuildInProgress:
@@ -213,7 +219,7 @@ def build_status(request, council_slug: str, pk: int, build_pk: int):
 @login_required
 def published_file(request, council_slug: str, pk: int, file_pk: int):
     """A published PDF exactly as it was published."""
-    council = _report_council(request, council_slug)
+    council = council_for(request, council_slug, "reports.prepare_report")
     published = get_object_or_404(PublishedFile, pk=file_pk, report__pk=pk, report__council=council)
     return _download(published)
 
@@ -264,27 +270,29 @@ def appendix_pdf(request, council_slug: str, pk: int, order: int):
 
 
 def papers(request, council_slug: str):
-    """A council's published committee papers that this person may read, latest first."""
+    """A council's public committee papers, latest meeting first: for each report, the files
+    of its latest version that anyone may download (Publication.objects.public)."""
     council = get_object_or_404(Council, slug=council_slug)
+    public = Publication.objects.public().prefetch_related("files").order_by("-version")
     reports = (
-        CommitteeReport.objects.published_for(request.user)
+        CommitteeReport.objects.with_public_papers()
         .filter(council=council)
         .select_related("committee")
-        .prefetch_related("published")
+        .prefetch_related(Prefetch("publications", queryset=public, to_attr="public_versions"))
         .order_by("-meeting_date", "item_number")
     )
     for report in reports:
-        latest = report.latest_version()
-        report.latest_files = [f for f in report.published.all() if f.version == latest]
+        report.latest = report.public_versions[0]
     return render(request, "reports/papers.html", {"council": council, "reports": reports})
 
 
 def paper_file(request, council_slug: str, pk: int, file_pk: int):
+    """A published PDF, for anyone, if its version is a public paper."""
     published = get_object_or_404(
         PublishedFile,
         pk=file_pk,
         report__pk=pk,
         report__council__slug=council_slug,
-        report__in=CommitteeReport.objects.published_for(request.user),
+        publication__in=Publication.objects.public(),
     )
     return _download(published)

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from actionplans.imports import ImportProblem, read_table
 from actionplans.models import Action, Plan
 from actionplans.views import _discard_upload, _load_upload, _store_upload
 from councils.models import Council
-from councils.rules import roles_in
+from councils.rules import council_for
 from scrutiny.exports import render_xlsx
 from scrutiny.filters import RecommendationFilter
 from scrutiny.forms import (
@@ -37,15 +36,6 @@ from scrutiny.models import Recommendation, Source
 from scrutiny.services import action_title, counts, create_action, progress_of
 
 PERM = "scrutiny.manage_recommendations"
-
-
-def _managed_council(request, council_slug: str) -> Council:
-    council = get_object_or_404(Council, slug=council_slug)
-    if not request.user.is_superuser and not roles_in(request.user, council.pk):
-        raise Http404
-    if not request.user.has_perm(PERM, council):
-        raise PermissionDenied
-    return council
 
 
 def _visible_actions(user):
@@ -130,7 +120,7 @@ def recommendation_detail(request, council_slug: str, pk: int):
 
 @login_required
 def source_form(request, council_slug: str, pk: int | None = None):
-    council = _managed_council(request, council_slug)
+    council = council_for(request, council_slug, PERM)
     source = get_object_or_404(Source, council=council, pk=pk) if pk else None
     form = SourceForm(request.POST or None, instance=source, council=council)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +137,7 @@ def source_form(request, council_slug: str, pk: int | None = None):
 
 @login_required
 def recommendation_form(request, council_slug: str, source_pk: int, pk: int | None = None):
-    council = _managed_council(request, council_slug)
+    council = council_for(request, council_slug, PERM)
     source = get_object_or_404(Source, council=council, pk=source_pk)
     rec = get_object_or_404(Recommendation, source=source, pk=pk) if pk else None
     form = RecommendationForm(request.POST or None, instance=rec, source=source)
@@ -160,7 +150,7 @@ def recommendation_form(request, council_slug: str, source_pk: int, pk: int | No
 
 
 def _managed_recommendation(request, council_slug: str, pk: int) -> Recommendation:
-    council = _managed_council(request, council_slug)
+    council = council_for(request, council_slug, PERM)
     return get_object_or_404(
         Recommendation.objects.select_related("source__council", "response"),
         source__council=council,
@@ -223,7 +213,7 @@ def new_action(request, council_slug: str, pk: int):
 
 @login_required
 def import_upload(request, council_slug: str):
-    council = _managed_council(request, council_slug)
+    council = council_for(request, council_slug, PERM)
     form = ImportForm(request.POST or None, request.FILES or None, council=council)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -243,7 +233,7 @@ def import_upload(request, council_slug: str):
 
 @login_required
 def import_preview(request, council_slug: str, token: str):
-    council = _managed_council(request, council_slug)
+    council = council_for(request, council_slug, PERM)
     meta, data = _load_upload(request, token, council, modes=("scrutiny",))
     context = {"council": council, "meta": meta, "token": token}
     try:

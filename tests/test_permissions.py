@@ -4,6 +4,7 @@ Outsiders get 404 (nothing of another council's private side is acknowledged), s
 people without the right role 403, signed-out visitors a redirect to sign in for pages that
 need an account; public pages are 200 for everyone."""
 
+import datetime
 import re
 
 import pytest
@@ -21,6 +22,9 @@ EDITORS_ONLY = {r: 404 for r in ROLES} | {
     "council_admin": 200,
     "superuser": 200,
 }
+# Drafts and private plans: their editors, and democratic services, who may put a private
+# plan into an exempt report (councils.rules.PLAN_READER_ROLES).
+PLAN_READERS = EDITORS_ONLY | {"democratic_services": 200}
 SIGNED_IN = {"anonymous": 302, **{r: 200 for r in ROLES[1:]}}
 UPDATERS = {
     "anonymous": 302,
@@ -35,7 +39,7 @@ PRIVATE_UPDATERS = {
     "anonymous": 302,
     "member": 404,
     "officer": 404,
-    "democratic_services": 404,
+    "democratic_services": 403,
     "plan_manager": 200,
     "council_admin": 200,
     "superuser": 200,
@@ -92,9 +96,9 @@ OWN = {
     "alignment": PUBLIC,
     "members plan": MEMBERS_ONLY,
     "members action": MEMBERS_ONLY,
-    "private plan": EDITORS_ONLY,
-    "private plan table": EDITORS_ONLY,
-    "private action": EDITORS_ONLY,
+    "private plan": PLAN_READERS,
+    "private plan table": PLAN_READERS,
+    "private action": PLAN_READERS,
     "my actions": SIGNED_IN,
     "update public action": UPDATERS,
     "update private action": PRIVATE_UPDATERS,
@@ -105,7 +109,7 @@ OWN = {
     "import a plan": REVIEWERS,
     "upload to public plan": UPDATERS,
     "export public plan": PUBLIC,
-    "export private plan": EDITORS_ONLY,
+    "export private plan": PLAN_READERS,
     **dict.fromkeys(
         [
             "reports",
@@ -127,7 +131,7 @@ OWN = {
     "papers": PUBLIC,
     "public paper": PUBLIC,
     "exempt paper": NOBODY,
-    "members paper": MEMBERS_ONLY,
+    "members paper": NOBODY,  # a members-only plan's paper is not a public paper
     "assessments": PUBLIC,
     "assessments of all councils": PUBLIC,
     "assessments xlsx": PUBLIC,
@@ -271,3 +275,101 @@ def test_officer_assigned_to_an_action_may_update_it(client, world):
     own["actions"]["public"].assignees.add(officer)
     client.force_login(officer)
     assert client.get(urls(own)["update public action"]).status_code == 200
+
+
+# Choosers: every option a page offers is something that person may open -------------------
+
+OPTION = re.compile(r'<option value="(\d+)"')
+INPUT = re.compile(r"<input[^>]*>")
+
+
+def offered(html: str, field: str) -> list[int]:
+    """The ids a form offers for `field`, as a select's options or as radios and checkboxes."""
+    select = re.search(rf'<select[^>]*name="{field}".*?</select>', html, re.S)
+    if select:
+        return [int(value) for value in OPTION.findall(select.group(0))]
+    values = []
+    for tag in INPUT.findall(html):
+        if f'name="{field}"' in tag and (value := re.search(r'value="(\d+)"', tag)):
+            values.append(int(value.group(1)))
+    return values
+
+
+def page_of(kind: str, pk: int, user) -> str:
+    """The page an offered object has for this person."""
+    from actionplans.models import Action, Plan
+    from impact.models import Assessment
+    from reports.models import CommitteeReport, Publication
+    from scrutiny.models import Source
+
+    if kind == "plan":
+        return Plan.objects.get(pk=pk).get_absolute_url()
+    if kind == "action":
+        return Action.objects.get(pk=pk).get_absolute_url()
+    if kind == "assessment":
+        return Assessment.objects.get(pk=pk).get_absolute_url()
+    if kind == "register":
+        return Source.objects.get(pk=pk).get_absolute_url()
+    report = CommitteeReport.objects.get(pk=pk)
+    if user.has_perm("reports.prepare_report", report.council):
+        return report.get_absolute_url()
+    file = Publication.objects.public().filter(report=report).first().files.first()
+    return reverse("reports:paper-file", args=[report.council.slug, report.pk, file.pk])
+
+
+CHOOSERS = {
+    "add appendix": {"plan": "plan", "assessment": "assessment", "scrutiny_source": "register"},
+    "new assessment": {"report": "report", "plan": "plan"},
+    "draft assessment details": {"report": "report", "plan": "plan"},
+    "link actions": {"plan": "plan"},
+    "new action from recommendation": {"plan": "plan"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+@pytest.mark.parametrize("name", list(CHOOSERS))
+def test_every_choice_offered_is_a_page_that_person_may_open(client, world, role, name):
+    own, other, _ = world
+    # Things that must never be offered to those who may not open them: a draft plan, an
+    # assessment of the private plan, a report in preparation.
+    from actionplans.models import Plan
+    from impact.models import Assessment
+    from reports.models import CommitteeReport
+
+    draft = Plan.objects.create(
+        council=own["council"], slug="draft-plan", title="Draft plan", lifecycle="draft"
+    )
+    Assessment.objects.create(
+        council=own["council"],
+        template=own["assessments"]["draft"].template,
+        report_subject="Completed, of the private plan",
+        state="completed",
+        plan=own["plans"]["private"],
+    )
+    CommitteeReport.objects.create(
+        council=own["council"],
+        meeting_date=datetime.date(2025, 3, 1),
+        report_of="Chief executive",
+        subject="In preparation",
+    )
+    login_as(client, world, role, 0)
+    user = own["users"].get(role) or world[2]
+    response = client.get(urls(own)[name])
+    if response.status_code != 200:
+        return  # the permission walk above says who may open the chooser at all
+    html = response.content.decode()
+    checked = 0
+    for field, kind in CHOOSERS[name].items():
+        for pk in offered(html, field):
+            url = page_of(kind, pk, user)
+            assert client.get(url).status_code == 200, f"{role} offered {kind} {pk} on {name}"
+            checked += 1
+            if kind == "plan" and name == "link actions":
+                # Choosing a plan offers its actions: each must open too.
+                actions = client.get(urls(own)[name], {"plan": pk}).content.decode()
+                for action in offered(actions, "actions"):
+                    assert client.get(page_of("action", action, user)).status_code == 200
+                    checked += 1
+    assert checked, f"{name} offered {role} nothing to check"
+    sees_drafts = user.has_perm("actionplans.view_unpublished_plans", own["council"])
+    assert (draft.pk in offered(html, "plan")) == (sees_drafts and "plan" in CHOOSERS[name])

@@ -14,7 +14,7 @@ from actionplans.services import record_update
 from councils.models import Council, Department, Membership, Status, User, Ward
 from impact.models import Assessment
 from impact.standard import INTEGRATED, install
-from reports.models import CommitteeReport, PublishedFile
+from reports.models import CommitteeReport, Publication, PublishedFile
 from scrutiny.models import Recommendation, Source
 
 ROLES = [
@@ -78,8 +78,20 @@ def build_council(slug: str) -> dict:
         report.appendices.create(
             order=1, title="Progress", plan=plans[plan_key], as_at=datetime.date(2024, 12, 31)
         )
+        publication = Publication.objects.create(report=report, version=1, was_exempt=exempt)
+        publication.sources.create(
+            kind="plan",
+            plan=plans[plan_key],
+            title=plans[plan_key].title,
+            was_public=plan_key == "public",
+        )
         published = PublishedFile(
-            report=report, label="Front sheet", version=1, sha256="0" * 64, size=9
+            report=report,
+            publication=publication,
+            label="Front sheet",
+            version=1,
+            sha256="0" * 64,
+            size=9,
         )
         published.file.save("front-sheet.pdf", ContentFile(b"%PDF-test"), save=False)
         published.save()

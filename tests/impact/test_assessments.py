@@ -94,18 +94,22 @@ def test_an_officer_fills_in_an_equality_assessment_and_it_is_published(client):
     start = reverse("impact:assessment-create", args=["norwich"])
     response = client.post(start, {"template": equality.pk, "report_subject": ""})
     assert "Enter the subject of the report being assessed" in response.content.decode()
-    response = client.post(
-        start,
-        {
-            "template": equality.pk,
-            "report_subject": "Lakenham pilot activity",
-            "committee": norwich.committees.get(name="Cabinet").pk,
-            "committee_date": "2015-11-04",
-            "head_of_service": "Head of local neighbourhood services",
-            "date_assessed": "2015-10-21",
-            "report": report.pk,
-        },
+    # The report is not published yet: an officer may not open it, so it is not offered.
+    chooser = re.search(
+        r'<select [^>]*name="report".*?</select>', client.get(start).content.decode(), re.S
     )
+    assert f'value="{report.pk}"' not in chooser.group(0)
+    header = {
+        "template": equality.pk,
+        "report_subject": "Lakenham pilot activity",
+        "committee": norwich.committees.get(name="Cabinet").pk,
+        "committee_date": "2015-11-04",
+        "head_of_service": "Head of local neighbourhood services",
+        "date_assessed": "2015-10-21",
+    }
+    refused = client.post(start, header | {"report": report.pk}).content.decode()
+    assert "Select a valid choice" in refused
+    response = client.post(start, header)
     assessment = Assessment.objects.get(report_subject="Lakenham pilot activity")
     edit = reverse("impact:assessment-edit", args=["norwich", assessment.pk])
     assert response["Location"] == edit

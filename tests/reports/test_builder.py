@@ -242,3 +242,61 @@ def test_report_page_queries_do_not_grow_with_appendices(clerk, django_assert_nu
     with django_assert_num_queries(len(two)):
         html = clerk.get(url).content.decode()
     assert "Appendix 8: Extra 8" in html
+
+
+def test_a_private_plan_goes_only_into_an_exempt_report(clerk, norwich, settings, tmp_path):
+    """Democratic services may open private plans, to put one into an exempt (Part B)
+    report; nowhere else. A report with one stays exempt, and a plan made private after it
+    was added stops the report being published until the report is exempt."""
+    settings.MEDIA_ROOT = tmp_path
+    report = CommitteeReport.objects.get(council=norwich, item_number="8")
+    confidential = Plan.objects.create(
+        council=norwich,
+        slug="site-disposals",
+        title="Site disposals programme",
+        lifecycle="approved",
+        visibility="private",
+    )
+    assert clerk.get(confidential.get_absolute_url()).status_code == 200
+    add = reverse("reports:appendix-add", args=["norwich", report.pk])
+    assert "Site disposals programme" in clerk.get(add).content.decode()
+    data = {"kind": "plan_progress", "plan": confidential.pk, "title": "Disposals"}
+    data["as_at"] = "2015-10-20"
+    html = clerk.post(add, data).content.decode()
+    assert (
+        escape("“Site disposals programme” is a private plan: it can only be in an exempt") in html
+    )
+    assert report.appendices.count() == 2
+
+    report.is_exempt = True
+    report.save()
+    assert clerk.post(add, data).status_code == 302
+    assert report.appendices.filter(plan=confidential).exists()
+    edit = reverse("reports:report-edit", args=["norwich", report.pk])
+    form = report_data(norwich, item_number="8")  # is_exempt left out: unticked
+    html = clerk.post(edit, form).content.decode()
+    assert "Appendix 3 shows the private plan “Site disposals programme”" in html
+    report.refresh_from_db()
+    assert report.is_exempt
+
+    # A plan of a public report made private afterwards: publishing says so and waits.
+    report.appendices.filter(plan=confidential).delete()
+    CommitteeReport.objects.filter(pk=report.pk).update(is_exempt=False)
+    Plan.objects.filter(slug="lakenham-pilot-activity").update(visibility="private")
+    publish = reverse("reports:report-publish", args=["norwich", report.pk])
+    page = clerk.post(publish, follow=True).content.decode()
+    assert "Appendix 2: " in page and "is a private plan" in page
+    assert not report.builds.exists()
+
+
+def test_an_officer_is_offered_only_plans_and_reports_they_may_open(client, norwich):
+    """The officer's impact-assessment form offers only plans and reports they may open."""
+    Plan.objects.create(council=norwich, slug="draft-x", title="Draft strategy X")
+    client.force_login(User.objects.get(username="norwich-officer"))
+    page = client.get(reverse("impact:assessment-create", args=["norwich"])).content.decode()
+    assert "Draft strategy X" not in page
+    assert "Reducing Inequalities Action Plan 2015-16" in page
+    assert (
+        "Reducing inequalities action plan"
+        not in page.split('name="report"')[1].split("</select>")[0]
+    )

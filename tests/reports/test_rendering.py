@@ -109,14 +109,6 @@ def test_letters_and_page_numbers_are_the_councils_choice(appendix, tmp_path):
     assert "Page 1 of" not in text
 
 
-def test_exempt_reports_are_excluded_from_public_listings(appendix):
-    report = appendix.report
-    assert CommitteeReport.objects.public().filter(pk=report.pk).exists()
-    report.is_exempt = True
-    report.save()
-    assert not CommitteeReport.objects.public().filter(pk=report.pk).exists()
-
-
 def test_appendix_plan_must_belong_to_the_reports_council(appendix):
     from django.core.exceptions import ValidationError
 
