@@ -171,6 +171,23 @@ class Plan(models.Model):
         )
 
     def clean(self) -> None:
+        if self.pk and not self.requires_approval:
+            # Switching approval off would publish the waiting updates unreviewed, or strand
+            # them: the plan manager decides each one first. The switch itself is recorded
+            # in the plan's history (who and when).
+            was_required = (
+                Plan.objects.filter(pk=self.pk).values_list("requires_approval", flat=True).first()
+            )
+            waiting = ProgressUpdate.objects.awaiting_approval().filter(action__plan=self).count()
+            if was_required and waiting:
+                raise ValidationError(
+                    {
+                        "requires_approval": f"{waiting} update{'s are' if waiting > 1 else ' is'} "
+                        "waiting for approval on this plan. Approve or return "
+                        f"{'each one' if waiting > 1 else 'it'} on the approvals page first, "
+                        "then switch approval off."
+                    }
+                )
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": "The period cannot end before it starts."})
         if (
@@ -643,12 +660,15 @@ class ProgressUpdate(models.Model):
     while history uses it, but deleting a whole council (or plan) takes its history along.
 
     On plans that require approval an update is SUBMITTED until a plan manager approves it
-    (it then becomes the action's current status) or RETURNS it with a comment."""
+    (it then becomes the action's current status) or RETURNS it with a comment. One that a
+    newer published update overtook while it waited is SUPERSEDED when approved: kept in the
+    history, never applied."""
 
     class State(models.TextChoices):
         SUBMITTED = "submitted", "Waiting for approval"
         APPROVED = "approved", "Approved"
         RETURNED = "returned", "Returned"
+        SUPERSEDED = "superseded", "Superseded"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.RESTRICT, related_name="updates")

@@ -268,14 +268,39 @@ def _review(update: ProgressUpdate, by) -> ProgressUpdate:
     return update
 
 
+def newer_published(update: ProgressUpdate) -> ProgressUpdate | None:
+    """A published update of the same action written after `update` and reporting on the
+    same day or later: approving `update` then would put an older state over a newer one."""
+    return (
+        update.action.updates.approved()
+        .exclude(pk=update.pk)
+        .filter(reported_on__gte=update.reported_on, created_at__gt=update.created_at)
+        .select_related("status")
+        .order_by("-reported_on", "-created_at")
+        .first()
+    )
+
+
 @transaction.atomic
 def approve_update(update: ProgressUpdate, *, by) -> ProgressUpdate:
-    """Approve a submitted update: it becomes what everyone sees."""
+    """Approve a submitted update: it becomes what everyone sees. If a newer update was
+    published while it waited, it is kept in the history as SUPERSEDED instead, with the
+    reason as its review comment, and nothing else changes; the caller tells the approver."""
     update = _review(update, by)
     action = Action.objects.select_for_update().get(pk=update.action_id)
-    update.state = ProgressUpdate.State.APPROVED
     update.reviewed_by = by
     update.reviewed_at = timezone.now()
+    newer = newer_published(update)
+    if newer is not None:
+        update.state = ProgressUpdate.State.SUPERSEDED
+        update.review_comment = (
+            f"Not published: a newer update ({newer.status.label}, reported "
+            f"{newer.reported_on:%-d %B %Y} by {newer.author_title or 'unknown'}) was published "
+            "after this one was written."
+        )
+        update.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment"])
+        return update
+    update.state = ProgressUpdate.State.APPROVED
     update.save(update_fields=["state", "reviewed_by", "reviewed_at"])
     _apply(update, action, by=by)
     return update

@@ -58,6 +58,7 @@ from actionplans.services import (
     UpdateConflict,
     approve_update,
     lock_period,
+    newer_published,
     record_update,
     return_update,
 )
@@ -474,11 +475,18 @@ def update_review(request, council_slug: str, pk: int):
             raise PermissionDenied
         try:
             if request.POST.get("decision") == "approve":
-                approve_update(update, by=request.user)
-                messages.success(
-                    request,
-                    f"Update approved: {update.action.title} now shows {update.status.label}.",
-                )
+                decided = approve_update(update, by=request.user)
+                if decided.state == ProgressUpdate.State.SUPERSEDED:
+                    messages.warning(
+                        request,
+                        f"{update.action.title}: {decided.review_comment} It is kept in the "
+                        "action's history as superseded.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        f"Update approved: {update.action.title} now shows {update.status.label}.",
+                    )
                 return redirect("actionplans:approvals", council.slug)
             if form.is_valid():
                 return_update(update, by=request.user, comment=form.cleaned_data["comment"])
@@ -494,6 +502,9 @@ def update_review(request, council_slug: str, pk: int):
         "form": form,
         "can_review": request.user.has_perm("actionplans.review_update", update),
         "current": update.action,
+        "newer": newer_published(update)
+        if update.state == ProgressUpdate.State.SUBMITTED
+        else None,
     }
     return render(request, "actionplans/update_review.html", context)
 

@@ -360,3 +360,109 @@ def test_update_button_only_for_those_who_may_update(client, action, lead_office
     assert "Update this action" in text(client.get(action.get_absolute_url()))
     client.force_login(member)
     assert "Update this action" not in text(client.get(action.get_absolute_url()))
+
+
+def test_an_older_waiting_update_never_replaces_a_newer_published_one(
+    client, action, lead_officer, plan_manager, council_a
+):
+    """The race: an officer's update submitted a moment before a council admin's, both from
+    the same version of the form; the plan manager approves the admin's first, then the
+    officer's. The officer's is kept as superseded and the approver is told why."""
+    approval_plan(action)
+    admin = User.objects.create_user("anytown-admin", password="pw", job_title="Head of policy")
+    Membership.objects.create(user=admin, council=council_a, role="council_admin")
+    action.refresh_from_db()
+    version = action.version
+    client.force_login(lead_officer)
+    first = {"version": version, "status": status(council_a, "On track").pk, "commentary": "FIRST"}
+    assert client.post(update_url(action), first | {"percent_complete": "40"}).status_code == 302
+    client.force_login(admin)
+    done = {"version": version, "status": status(council_a, "Complete").pk, "commentary": "Done"}
+    assert client.post(update_url(action), done | {"percent_complete": ""}).status_code == 302
+    officers = action.updates.get(commentary="FIRST")
+    admins = action.updates.get(commentary="Done")
+    assert officers.created_at < admins.created_at
+
+    client.force_login(plan_manager)
+    client.post(
+        reverse("actionplans:update-review", args=["anytown", admins.pk]), {"decision": "approve"}
+    )
+    admins.refresh_from_db()
+    assert admins.state == "approved", admins.state
+    review = reverse("actionplans:update-review", args=["anytown", officers.pk])
+    warning = text(client.get(review))
+    assert "A newer update (Complete, reported" in warning
+    assert "keeps it in the history as superseded" in warning
+    page = text(client.post(review, {"decision": "approve"}, follow=True))
+    assert "Not published: a newer update (Complete" in page and "superseded" in page
+    officers.refresh_from_db()
+    action.refresh_from_db()
+    assert officers.state == "superseded" and officers.reviewed_by == plan_manager
+    assert action.status.label == "Complete" and action.status_commentary == "Done"
+    client.logout()
+    public = text(client.get(action.get_absolute_url()))
+    assert "Done" in public and "FIRST" not in public  # the public sees published updates
+    client.force_login(plan_manager)
+    history = text(client.get(action.get_absolute_url()))
+    assert "FIRST" in history and "Superseded" in history
+
+
+def test_approval_is_switched_off_only_once_waiting_updates_are_decided(
+    client, action, lead_officer, plan_manager, council_a
+):
+    approval_plan(action)
+    client.force_login(lead_officer)
+    post_update(client, action, status=status(council_a, "On track").pk)
+    waiting = action.updates.get()
+    User.objects.filter(pk=plan_manager.pk).update(is_staff=True)  # plan managers use the admin
+    client.force_login(plan_manager)
+    url = reverse("admin:actionplans_plan_change", args=[action.plan.pk])
+    response = client.post(url, admin_form(client.get(url), requires_approval=None))
+    assert response.status_code == 200
+    assert "1 update is waiting for approval on this plan" in text(response)
+    action.plan.refresh_from_db()
+    assert action.plan.requires_approval
+    manager = User.objects.create_user("second-manager", password="pw", job_title="Policy lead")
+    Membership.objects.create(user=manager, council=council_a, role="plan_manager")
+    client.force_login(manager)
+    client.post(
+        reverse("actionplans:update-review", args=["anytown", waiting.pk]), {"decision": "approve"}
+    )
+    client.force_login(plan_manager)
+    response = client.post(url, admin_form(client.get(url), requires_approval=None))
+    assert response.status_code == 302
+    action.plan.refresh_from_db()
+    assert not action.plan.requires_approval
+    switched, before = action.plan.history.order_by("-history_id")[:2]
+    assert before.requires_approval and not switched.requires_approval
+    assert switched.history_user == plan_manager and switched.history_date is not None
+    history = text(client.get(reverse("admin:actionplans_plan_history", args=[action.plan.pk])))
+    assert plan_manager.username in history
+
+
+def admin_form(response, **changes) -> dict:
+    """The admin form's fields as the page fills them, with `changes` (None unticks or
+    removes a field): what a browser would send."""
+    html = response.content.decode()
+    form = re.search(r'<form[^>]*id="\w+_form".*?</form>', html, re.S).group(0)
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        if not name or 'type="submit"' in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        if 'type="checkbox"' in tag and "checked" not in tag:
+            continue
+        data[name.group(1)] = value.group(1) if value else ("on" if "checkbox" in tag else "")
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', body)
+        if chosen:
+            data[name] = chosen if "multiple" in body[:0] or len(chosen) > 1 else chosen[0]
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        data[name] = body.strip()
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
