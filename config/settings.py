@@ -109,6 +109,17 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite, the embedded default, with several people saving at once: each transaction
+    # takes the write lock when it begins (so two never both read, then fail to write), a
+    # writer waits up to 20 s for the lock instead of failing with "database is locked",
+    # and WAL lets pages be read while someone saves.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -294,6 +305,10 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# While it lays out a report, the worker writes a heartbeat this often; a build with none for
+# 90 s is taken as lost (reports.services.STALLED_AFTER) and can be published again.
+REPORT_HEARTBEAT_SECONDS = float(os.environ.get("REPORT_HEARTBEAT_SECONDS", "5"))
 
 # Public pages (signed-out visitors) are served from this cache; see actionplans/caching.py.
 # Each process keeps its own copy; the key includes a version kept in the database, so a

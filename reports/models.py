@@ -457,6 +457,16 @@ class ReportBuild(models.Model):
     version = models.PositiveIntegerField(null=True, blank=True, help_text="Set when published.")
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(
+        max_length=300, blank=True, help_text="The worker process making it: host and process id."
+    )
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker last said it was still working on it."
+    )
+    worker_lost = models.BooleanField(
+        default=False,
+        help_text="Failed because the worker stopped (killed, or its machine restarted).",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -472,6 +482,16 @@ class ReportBuild(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def failure_message(self) -> str:
+        """What went wrong, in words for democratic services."""
+        if self.worker_lost:
+            return (
+                f"The worker making the documents stopped before it finished ({self.steps_done} "
+                f"of {self.steps_total} done), so nothing was published. Publish again."
+            )
+        return "The documents could not be generated, so nothing was published."
 
     @property
     def percent(self) -> int:

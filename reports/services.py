@@ -4,12 +4,17 @@ WeasyPrint seconds, which must never hold up a web request."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
+import os
+import socket
+import threading
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
@@ -40,6 +45,16 @@ class BuildInProgress(Exception):
     """The report is already being generated: one build at a time per report."""
 
 
+class BuildLost(Exception):
+    """The build was declared lost (its worker seemed gone) while it was still running."""
+
+
+# A running build's worker writes a heartbeat every REPORT_HEARTBEAT_SECONDS from a thread
+# of its own, whatever the step; a build with no heartbeat for this long has lost its worker.
+# Generous: a database restart or a busy machine must not fail a healthy build.
+STALLED_AFTER = datetime.timedelta(seconds=90)
+
+
 def start_build(report: CommitteeReport, *, by) -> ReportBuild:
     """Queue the report for publishing and return the build the page follows. The worker
     picks it up once this transaction commits."""
@@ -47,7 +62,9 @@ def start_build(report: CommitteeReport, *, by) -> ReportBuild:
 
     with transaction.atomic():
         CommitteeReport.objects.select_for_update().filter(pk=report.pk).first()
-        if report.builds.filter(state__in=[ReportBuild.State.QUEUED, ReportBuild.State.RUNNING]):
+        for active in report.builds.filter(state__in=ACTIVE):
+            fail_if_lost(active)
+        if report.builds.filter(state__in=ACTIVE).exists():
             raise BuildInProgress
         build = ReportBuild.objects.create(
             report=report, requested_by=by, steps_total=steps_for(report)
@@ -59,6 +76,83 @@ def start_build(report: CommitteeReport, *, by) -> ReportBuild:
 
         transaction.on_commit(enqueue)
     return build
+
+
+ACTIVE = [ReportBuild.State.QUEUED, ReportBuild.State.RUNNING]
+
+
+def _this_machine_process_gone(worker: str) -> bool:
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's worker: only its heartbeat can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, under another user
+    return False
+
+
+def is_lost(build: ReportBuild, now: datetime.datetime | None = None) -> bool:
+    """Whether a queued or running build's worker is gone: its process has ended (when it ran
+    on this machine), it has sent no heartbeat for STALLED_AFTER, or the task queue says the
+    task finished or has been running that long without the build starting."""
+    now = now or timezone.now()
+    if build.state == ReportBuild.State.RUNNING:
+        if build.worker and _this_machine_process_gone(build.worker):
+            return True
+        last = build.heartbeat_at or build.created_at
+        return now - last > STALLED_AFTER
+    if build.state == ReportBuild.State.QUEUED and build.task_id:
+        from django_tasks import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        task = DBTaskResult.objects.filter(id=build.task_id).first()
+        if task is None:
+            return False  # queued with another backend, or not yet written
+        if task.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED):
+            return True  # the task ended without starting the build
+        started = task.started_at or task.enqueued_at
+        return task.status == TaskResultStatus.RUNNING and now - started > STALLED_AFTER
+    return False
+
+
+def fail_if_lost(build: ReportBuild) -> bool:
+    """Mark a build whose worker is gone as failed, so the page says so and publishing can
+    be tried again. True if it was marked."""
+    if not is_lost(build):
+        return False
+    marked = ReportBuild.objects.filter(pk=build.pk, state__in=ACTIVE).update(
+        state=ReportBuild.State.FAILED,
+        worker_lost=True,
+        error=f"Worker {build.worker or 'unknown'} stopped; last heartbeat {build.heartbeat_at}.",
+        finished_at=timezone.now(),
+    )
+    if marked:
+        logger.warning("Report build %s lost its worker %s", build.pk, build.worker)
+        build.refresh_from_db()
+    return bool(marked)
+
+
+class _Heartbeat(threading.Thread):
+    """Writes the build's heartbeat every few seconds while the worker lays it out."""
+
+    def __init__(self, build: ReportBuild, seconds: float) -> None:
+        super().__init__(daemon=True, name=f"heartbeat-build-{build.pk}")
+        self.build_pk = build.pk
+        self.seconds = seconds
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(self.seconds):
+                try:
+                    ReportBuild.objects.filter(pk=self.build_pk).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    logger.warning("Heartbeat of build %s not written", self.build_pk)
+        finally:
+            connection.close()
 
 
 def publishing_problems(report: CommitteeReport) -> list[str]:
@@ -180,7 +274,18 @@ def publication_facts(report: CommitteeReport) -> Facts:
 def run_build(build: ReportBuild) -> list[PublishedFile]:
     """Lay out every document, recording progress as each is done, then store them all as
     the report's next version in one transaction: a failure part-way publishes nothing."""
-    _progress(build, state=ReportBuild.State.RUNNING, steps_done=0, step_label="Front sheet")
+    _progress(
+        build,
+        state=ReportBuild.State.RUNNING,
+        steps_done=0,
+        step_label="Front sheet",
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        heartbeat_at=timezone.now(),
+    )
+    heartbeat = None
+    if settings.REPORT_HEARTBEAT_SECONDS:
+        heartbeat = _Heartbeat(build, settings.REPORT_HEARTBEAT_SECONDS)
+        heartbeat.start()
     try:
         facts = publication_facts(build.report)
         documents = generate_documents(
@@ -188,6 +293,9 @@ def run_build(build: ReportBuild) -> list[PublishedFile]:
             on_step=lambda done, label: _progress(build, steps_done=done, step_label=label),
         )
         files = _store(build, documents, facts)
+    except BuildLost:
+        logger.warning("Build %s finished after it was declared lost: not published", build.pk)
+        raise
     except Exception as error:
         logger.exception("Generating report %s failed", build.report_id)
         _progress(
@@ -197,12 +305,20 @@ def run_build(build: ReportBuild) -> list[PublishedFile]:
             finished_at=timezone.now(),
         )
         raise
+    finally:
+        if heartbeat is not None:
+            heartbeat.stopped.set()
+            heartbeat.join()
     return files
 
 
 @transaction.atomic
 def _store(build: ReportBuild, documents: list[Document], facts: Facts) -> list[PublishedFile]:
     report = CommitteeReport.objects.select_for_update().get(pk=build.report_id)
+    if ReportBuild.objects.get(pk=build.pk).state != ReportBuild.State.RUNNING:
+        # Declared lost while it was slow, and perhaps published again since: a second
+        # version must not appear from a build the page said had failed.
+        raise BuildLost
     version = (report.publications.aggregate(v=Max("version"))["v"] or 0) + 1
     facts = facts.stricter(publication_facts(report))
     publication = Publication.objects.create(

@@ -30,7 +30,7 @@ from reports.rendering import (
     render_front_sheet_html,
     render_pack_html,
 )
-from reports.services import BuildInProgress, publishing_problems, start_build
+from reports.services import BuildInProgress, fail_if_lost, publishing_problems, start_build
 
 # Above this many actions an appendix is laid out only by the background worker: WeasyPrint
 # takes about 25 ms a row, so this keeps a request under about two seconds.
@@ -89,9 +89,17 @@ def report_detail(request, council_slug: str, pk: int):
         "report": report,
         "appendices": appendices,
         "publications": publications,
-        "build": report.builds.select_related("requested_by").first(),
+        "build": _latest_build(report),
     }
     return render(request, "reports/report_detail.html", context)
+
+
+def _latest_build(report: CommitteeReport) -> ReportBuild | None:
+    """The report's latest build, failed if its worker has gone."""
+    build = report.builds.select_related("requested_by").first()
+    if build is not None and build.is_active:
+        fail_if_lost(build)
+    return build
 
 
 @login_required
@@ -191,6 +199,8 @@ def build_status(request, council_slug: str, pk: int, build_pk: int):
     """What the report page's progress indicator shows, as JSON."""
     report = _report(request, council_slug, pk)
     build = get_object_or_404(report.builds, pk=build_pk)
+    if build.is_active:
+        fail_if_lost(build)
     files = []
     if build.state == ReportBuild.State.DONE:
         files = [
@@ -210,7 +220,7 @@ def build_status(request, council_slug: str, pk: int, build_pk: int):
             "steps_total": build.steps_total,
             "step_label": build.step_label,
             "version": build.version,
-            "error": "The documents could not be generated." if build.error else "",
+            "error": build.failure_message if build.state == ReportBuild.State.FAILED else "",
             "files": files,
         }
     )

@@ -24,6 +24,13 @@ def no_public_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_heartbeat_thread(settings):
+    """In-process builds run inside the test's transaction, which a second thread's
+    connection could not see; the live worker tests keep the heartbeat."""
+    settings.REPORT_HEARTBEAT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def run_tasks_at_once(settings):
     """Background tasks run as they are queued; tests of the queue itself set a backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -32,7 +32,7 @@ function render(root, data) {
     message.textContent =
       data.state === "done"
         ? `Published version ${data.version}. Download:`
-        : "Publishing failed and published nothing. Try again; if it fails again, tell the site’s administrators.";
+        : data.error || "Publishing failed and published nothing. Try again; if it fails again, tell the site’s administrators.";
     const list = root.querySelector(".app-build__files");
     status.replaceChildren(message, list);
     data.files.forEach((file) => list.append(item(file)));

@@ -158,3 +158,72 @@ def test_only_report_writers_publish_and_download(
     client.force_login(other)
     assert client.get(url).status_code == 404
     assert client.post(publish_url).status_code == 404
+
+
+def test_a_build_without_a_heartbeat_is_lost_and_one_with_a_heartbeat_is_not(client, report):
+    """A worker on another machine can only be judged by its heartbeat: silent for longer
+    than any real step, the build is failed with a clear message and publishing can go on."""
+    import datetime
+
+    from django.utils import timezone
+
+    from reports.services import STALLED_AFTER, fail_if_lost
+
+    build = report.builds.create(
+        state=ReportBuild.State.RUNNING,
+        steps_total=4,
+        steps_done=2,
+        worker="worker-2.council.internal:4242",
+        heartbeat_at=timezone.now() - datetime.timedelta(seconds=20),
+    )
+    assert not fail_if_lost(build)  # 20 s: a long step, not a lost worker
+    client.force_login(User.objects.get(username="norwich-democratic-services"))
+    status = reverse("reports:build-status", args=["norwich", report.pk, build.pk])
+    assert client.get(status).json()["state"] == "running"
+    ReportBuild.objects.filter(pk=build.pk).update(
+        heartbeat_at=timezone.now() - STALLED_AFTER - datetime.timedelta(seconds=1)
+    )
+    data = client.get(status).json()
+    assert data["state"] == "failed"
+    assert data["error"] == (
+        "The worker making the documents stopped before it finished (2 of 4 done), so nothing "
+        "was published. Publish again."
+    )
+    build.refresh_from_db()
+    assert build.worker_lost and "worker-2.council.internal:4242" in build.error
+
+
+def test_a_queued_build_whose_task_ended_is_lost(client, report, settings):
+    """The task queue's own record says the task ended, yet the build never started."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from reports.tasks import generate_report
+
+    build = report.builds.create(state=ReportBuild.State.QUEUED, steps_total=4)
+    result = generate_report.enqueue(build.pk)
+    ReportBuild.objects.filter(pk=build.pk).update(task_id=str(result.id))
+    client.force_login(User.objects.get(username="norwich-democratic-services"))
+    page = reverse("reports:report-detail", args=["norwich", report.pk])
+    assert "Waiting to start" in client.get(page).content.decode()
+    DBTaskResult.objects.filter(id=result.id).update(status=TaskResultStatus.FAILED)
+    html = client.get(page).content.decode()
+    assert "failed and published nothing" in html and "stopped before it finished" in html
+
+
+def test_a_build_declared_lost_while_still_running_publishes_nothing(report, monkeypatch):
+    """If a slow worker was taken for lost, its late result is dropped: the page said the
+    build had failed, and someone may have published again since."""
+    from reports.services import BuildLost, run_build
+
+    build = ReportBuild.objects.create(report=report, steps_total=4)
+
+    def declared_lost_meanwhile(html):
+        ReportBuild.objects.filter(pk=build.pk).update(state="failed", worker_lost=True)
+        return b"%PDF-1.7 stand-in"
+
+    monkeypatch.setattr("reports.services.html_to_pdf", declared_lost_meanwhile)
+    with pytest.raises(BuildLost):
+        run_build(build)
+    assert not PublishedFile.objects.filter(report=report).exists()
