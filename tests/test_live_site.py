@@ -16,9 +16,8 @@ pytestmark = pytest.mark.live
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    with live_database(tmp_path_factory.mktemp("live")) as env:
-        with gunicorn(env) as base:
-            yield env, base
+    with live_database(tmp_path_factory.mktemp("live")) as env, gunicorn(env) as base:
+        yield env, base
 
 
 def find_action(env: dict) -> str:
