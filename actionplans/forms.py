@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 
 from actionplans.dashboards import quarter_label
 from actionplans.models import Action, Plan, quarter_bounds
@@ -176,15 +177,20 @@ class ReturnForm(forms.Form):
     )
 
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+def _size(count: int) -> str:
+    return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{count // 1024} KB"
 
 
 class SpreadsheetField(forms.FileField):
-    """An .xlsx or .csv upload of at most 10 MB; what is inside is checked by the importer."""
+    """An .xlsx or .csv upload of at most MAX_UPLOAD_BYTES (checked as it arrives, by
+    config.uploads); what is inside is checked by the importer."""
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("label", "Spreadsheet")
-        kwargs.setdefault("help_text", "An Excel (.xlsx) or CSV file of at most 10 MB.")
+        kwargs.setdefault(
+            "help_text",
+            f"An Excel (.xlsx) or CSV file of at most {_size(settings.MAX_UPLOAD_BYTES)}.",
+        )
         kwargs.setdefault(
             "error_messages",
             {"required": "Choose the spreadsheet to upload.", "empty": "The file is empty."},
@@ -193,8 +199,10 @@ class SpreadsheetField(forms.FileField):
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        if upload and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 10 MB.")
+        if upload and upload.size > settings.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {_size(settings.MAX_UPLOAD_BYTES)}."
+            )
         if upload and not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError("Upload an Excel (.xlsx) or CSV file.")
         return upload

@@ -198,7 +198,11 @@ def _file_kind(data: bytes, filename: str, limits: Limits) -> str:
 
 
 def _looks_binary(data: bytes) -> bool:
-    return data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192]
+    """A known binary format, or control bytes all through (UTF-16, or not text at all). A
+    stray NUL in a text file is removed from its cell instead (_RowCollector)."""
+    sample = data[:8192]
+    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
+    return data.startswith(_BINARY_MAGIC) or controls > max(1, len(sample) // 100)
 
 
 def _size(count: int) -> str:
@@ -209,16 +213,27 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
+# Control characters have no place in a plan, and PostgreSQL cannot store NUL at all: they
+# are removed from every cell, and the preview names the cells. Tab and line breaks stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 class _RowCollector:
-    """Keeps rows up to the last one with content, enforcing the row and column limits."""
+    """Keeps rows up to the last one with content, enforcing the row and column limits, and
+    removes control characters from every cell (`stripped` lists where)."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.rows: list[Row] = []
         self.count = 0  # rows with content; blank rows cost nothing
         self.width = 0
+        self.stripped: list[str] = []
 
     def add(self, number: int, cells: list[Cell]) -> None:
+        for index, value in enumerate(cells):
+            if isinstance(value, str) and _CONTROL.search(value):
+                cells[index] = _CONTROL.sub("", value).strip() or None
+                self.stripped.append(f"row {number}, column {get_column_letter(index + 1)}")
         while cells and cells[-1] is None:
             cells.pop()
         if len(cells) > self.limits.max_columns:
@@ -247,6 +262,18 @@ class _RowCollector:
         for row in self.rows:
             row.cells += [None] * (self.width - len(row.cells))
         return self.rows
+
+    def notes(self) -> list[str]:
+        if not self.stripped:
+            return []
+        shown = "; ".join(self.stripped[:10])
+        more = f"; and {len(self.stripped) - 10} more" if len(self.stripped) > 10 else ""
+        count = len(self.stripped)
+        return [
+            f"Removed hidden control characters (such as NUL), which cannot be stored, from "
+            f"{count} cell{'s' if count != 1 else ''}: {shown}{more}. Check those cells read "
+            "as they should."
+        ]
 
 
 def _clean_text(text: str) -> str | None:
@@ -283,7 +310,8 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
             collector.add(number, [_csv_cell(value, number, i) for i, value in enumerate(values)])
     except csv.Error as exc:
         raise ImportProblem(f"The CSV file cannot be read ({exc}).") from exc
-    return Table(collector.finish("The file is empty."), sheet="CSV", notes=notes)
+    rows = collector.finish("The file is empty.")
+    return Table(rows, sheet="CSV", notes=notes + collector.notes())
 
 
 def _decode(data: bytes) -> tuple[str, list[str]]:
@@ -349,7 +377,7 @@ def _read_xlsx(data: bytes, sheet: str | None, limits: Limits) -> Table:
         raise ImportProblem(DAMAGED) from exc
     finally:
         workbook.close()
-    return Table(rows, sheet=worksheet.title, notes=notes)
+    return Table(rows, sheet=worksheet.title, notes=notes + collector.notes())
 
 
 def _check_zip(data: bytes, limits: Limits) -> None:
@@ -406,7 +434,13 @@ def _xlsx_cell(cell, row: int, column: int) -> Cell:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         return _number_text(value, getattr(cell, "number_format", "General") or "General")
-    return _clean_text(str(value))
+    return _clean_text(_OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value)))
+
+
+# Excel writes characters XML cannot hold (control characters) as _xHHHH_, and a literal
+# "_x" as _x005F_x; openpyxl leaves them as they are. Decoded here, so a control character
+# is seen (and removed) rather than kept as "_x0007_".
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _number_text(value: float, number_format: str) -> str:

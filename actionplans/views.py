@@ -567,6 +567,9 @@ def _load_upload(
         raise Http404
     if not path.exists():
         raise Http404
+    if path.stat().st_size > settings.MAX_UPLOAD_BYTES:  # checked on upload; never read one
+        _discard_upload(request, token)
+        raise Http404
     return meta, path.read_bytes()
 
 
@@ -626,6 +629,8 @@ def import_preview(request, council_slug: str, token: str):
         parsed = parse_plan(table, header, council, status_map=status_map)
         changes = plan_changes(parsed, plan) if plan else None
         context.update(parsed=parsed, map_form=map_form, changes=changes)
+        if parsed.errors:
+            _discard_upload(request, token)  # it cannot be imported: a corrected file can
         if request.method == "POST" and request.POST.get("confirm") and map_form.is_valid():
             with transaction.atomic():
                 if plan is None:
@@ -642,6 +647,8 @@ def import_preview(request, council_slug: str, token: str):
             messages.success(request, message)
             return redirect(created.get_absolute_url())
     except ImportProblem as problem:
+        # Refused: the file is of no further use, and is not kept a moment longer.
+        _discard_upload(request, token)
         context["problem"] = problem
     return render(request, "actionplans/import_preview.html", context)
 

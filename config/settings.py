@@ -215,6 +215,14 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 
+# Spreadsheet uploads: at most this size, enforced as the bytes arrive (config/uploads.py).
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Uploaded spreadsheets wait here between the preview and the confirmation (a day at most).
 IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", BASE_DIR / "var" / "imports"))
 

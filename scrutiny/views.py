@@ -257,5 +257,7 @@ def import_preview(request, council_slug: str, token: str):
             messages.success(request, f"Imported {len(parsed.recommendations)} recommendations.")
             return redirect(source.get_absolute_url())
     except ImportProblem as problem:
+        # Refused: the file is of no further use, and is not kept a moment longer.
+        _discard_upload(request, token)
         context["problem"] = problem
     return render(request, "scrutiny/import_preview.html", context)

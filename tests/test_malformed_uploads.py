@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from actionplans.models import Action, Plan
-from councils.models import User
+from councils.models import Department, User
 from scrutiny.models import Recommendation, Source
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ CORPUS = {
     ),
     "merged-chaos.xlsx": (workbook(merged_chaos), "No header row found"),
     "utf16.csv": ("Action,Status\nOne,On track\n".encode("utf-16"), NOT_A_SPREADSHEET),
-    "nul-bytes.csv": (b"Action,Status\nOne\x00,On track\n", NOT_A_SPREADSHEET),
+    "utf16-no-bom.csv": ("Action,Status\nOne,On track\n".encode("utf-16-le"), NOT_A_SPREADSHEET),
     "no-header.csv": (b"alpha,beta,gamma\n1,2,3\n4,5,6\n", "No header row found"),
     "header-only.xlsx": (
         workbook(
@@ -150,12 +150,105 @@ def test_each_bad_file_gets_a_clear_message_and_nothing_is_written(
         html = response.content.decode()
         assert "There is a problem" in html
     else:
+        assert len(list(tmp_path.iterdir())) == 1  # kept only until the preview reads it
         preview = signed_in.get(response["Location"])
         assert preview.status_code == 200
         html = preview.content.decode()
-        confirm = signed_in.post(response["Location"], {"confirm": "1"})
-        assert confirm.status_code == 200  # never saved, never a 500
         if expected is not None:
             assert expected in html, (name, html[html.find("govuk-error-summary") :][:600])
         assert "cannot be imported" in html or "There is a problem" in html
+        # Refused, so deleted at once: confirming afterwards finds nothing to import.
+        assert list(tmp_path.iterdir()) == []
+        assert signed_in.post(response["Location"], {"confirm": "1"}).status_code == 404
     assert counts() == before
+
+
+def xlsx_with_raw_text(replacements: dict[bytes, bytes]) -> bytes:
+    """A workbook whose stored XML says exactly what Excel would write for the text."""
+
+    def fill(sheet):
+        sheet.append(["Action", "Lead", "Deadline", "Status"])
+        sheet.append(["Run a jobs fair CELL_B2", "Housing CELL_C2", "March 2016", "On target"])
+        sheet.append(["Open a food bank", "Housing", "June 2016", "On target"])
+
+    members = {}
+    with zipfile.ZipFile(io.BytesIO(workbook(fill))) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            for old, new in replacements.items():
+                data = data.replace(old, new)
+            members[name] = data
+    return zip_of(members)
+
+
+CONTROL_FILES = {
+    # A NUL far past the start, where a binary sniff does not look, and other controls.
+    "late-nul.csv": (
+        b"Action,Lead,Deadline,Status\n"
+        + b"".join(b"Do thing %d,Housing,March 2016,On target\n" % i for i in range(400))
+        + b"Run a jobs fair\x00,Hous\x1bing\x07,March 2016,On target\n",
+        ["row 402, column A", "row 402, column B"],
+    ),
+    "escaped-controls.xlsx": (
+        xlsx_with_raw_text({b" CELL_B2": b"_x0000_ now", b" CELL_C2": b"_x0007__x001B_"}),
+        ["row 2, column A", "row 2, column B"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CONTROL_FILES))
+def test_control_characters_are_removed_with_the_cells_named(signed_in, settings, tmp_path, name):
+    settings.IMPORT_DIR = tmp_path
+    data, cells = CONTROL_FILES[name]
+    response = upload(
+        signed_in, reverse("actionplans:plan-import", args=["norwich"]), name, data, {"title": name}
+    )
+    preview = signed_in.get(response["Location"]).content.decode()
+    assert "Removed hidden control characters (such as NUL)" in preview
+    for cell in cells:
+        assert cell in preview
+    assert "\x00" not in preview and "\x07" not in preview and "_x0000_" not in preview
+    assert signed_in.post(response["Location"], {"confirm": "1"}).status_code == 302
+    plan = Plan.objects.get(title=name)
+    stored = " ".join(
+        [a.title + " " + a.status_commentary for a in plan.actions.all()]
+        + [d.name for d in Department.objects.filter(council__slug="norwich")]
+    )
+    assert "Housing" in stored
+    assert "Run a jobs fair" in stored
+    assert not any(char in stored for char in "\x00\x07\x1b")
+    page = signed_in.get(plan.get_absolute_url()).content.decode()
+    assert "\x00" not in page and "\x1b" not in page
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_kept(signed_in, settings, tmp_path):
+    """The size limit is applied as the bytes arrive: past it, nothing more is kept in
+    memory or on disk, and the form says how large is too large."""
+    settings.IMPORT_DIR = tmp_path
+    settings.MAX_UPLOAD_BYTES = 64 * 1024
+    big = b"Action,Status\n" + b"A thing to do,On target\n" * 10_000  # about 230 KB
+    seen = []
+    from config import uploads
+
+    original = uploads.SizeLimitHandler.receive_data_chunk
+
+    def spy(self, raw_data, start):
+        passed = original(self, raw_data, start)
+        seen.append(0 if passed is None else len(passed))
+        return passed
+
+    uploads.SizeLimitHandler.receive_data_chunk = spy
+    try:
+        response = upload(
+            signed_in,
+            reverse("actionplans:plan-import", args=["norwich"]),
+            "big.csv",
+            big,
+            {"title": "Big"},
+        )
+    finally:
+        uploads.SizeLimitHandler.receive_data_chunk = original
+    html = response.content.decode()
+    assert response.status_code == 200 and "The file is larger than 64 KB." in html
+    assert sum(seen) <= settings.MAX_UPLOAD_BYTES  # what went on to be stored
+    assert list(tmp_path.iterdir()) == []
