@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
@@ -666,4 +667,7 @@ def plan_export(request, council_slug: str, plan_slug: str, fmt: str):
     filename = exports.export_filename(plan, fmt, as_at=today)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
+    if not plan.is_public:
+        # A members-only or private plan's file is for this person alone: no cache keeps it.
+        patch_cache_control(response, private=True, no_store=True)
     return response

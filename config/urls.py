@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import health, live
+from councils.views import PasswordResetView
 
 urlpatterns = [
     path("healthz", health, name="health"),
     path("livez", live, name="live"),
     path("admin/", admin.site.urls),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("reports.urls")),
     path("", include("impact.urls")),

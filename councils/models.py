@@ -314,3 +314,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} at {self.council}"
+
+
+class ThrottleEvent(models.Model):
+    """One request counted against a limit (a password-reset request, by client address and
+    by email address). Kept in the database, so the limit holds across every process and
+    machine; the key is a hash, never the address itself."""
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -425,3 +425,54 @@ def test_email_session_and_throttling_come_from_the_environment():
         "900",
         "10",
     ]
+
+
+# Password-reset throttling
+
+
+def test_password_reset_is_limited_per_email_address(client, mailoutbox, person, settings):
+    """Three requests an hour for one address; the fourth says so and sends nothing, from
+    any client. Another address is unaffected."""
+    settings.PASSWORD_RESET_PER_EMAIL = 3
+    url = reverse("password_reset")
+    for number in range(3):
+        response = client.post(url, {"email": person.email}, REMOTE_ADDR=f"198.51.100.{number}")
+        assert response.status_code == 302
+    assert len(mailoutbox) == 3
+    response = client.post(url, {"email": person.email.upper()}, REMOTE_ADDR="198.51.100.9")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many requests to reset a password have been made for this email address" in html
+    assert "<title>Error: Reset your password" in html
+    assert len(mailoutbox) == 3
+    # An address with no account is limited the same way, so the limit reveals nothing.
+    for _ in range(3):
+        assert client.post(url, {"email": "nobody@anytown.gov.uk"}).status_code == 302
+    assert client.post(url, {"email": "nobody@anytown.gov.uk"}).status_code == 429
+
+
+def test_password_reset_is_limited_per_client(client, mailoutbox, person, settings):
+    settings.PASSWORD_RESET_PER_CLIENT = 5
+    url = reverse("password_reset")
+    for number in range(5):
+        response = client.post(url, {"email": f"person{number}@anytown.gov.uk"})
+        assert response.status_code == 302
+    response = client.post(url, {"email": person.email})
+    assert response.status_code == 429
+    assert "have been made from here" in response.content.decode()
+    assert mailoutbox == []
+    # From another address the same person can still ask.
+    response = client.post(url, {"email": person.email}, REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 302 and len(mailoutbox) == 1
+
+
+def test_the_limit_counts_the_last_hour_only_and_keeps_no_addresses(client, person, settings):
+    from councils.models import ThrottleEvent
+
+    settings.PASSWORD_RESET_PER_EMAIL = 1
+    url = reverse("password_reset")
+    assert client.post(url, {"email": person.email}).status_code == 302
+    assert client.post(url, {"email": person.email}).status_code == 429
+    assert not ThrottleEvent.objects.filter(key__icontains="anytown").exists()
+    ThrottleEvent.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+    assert client.post(url, {"email": person.email}).status_code == 302
