@@ -12,7 +12,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from actionplans.deadlines import Precision
-from actionplans.models import Action, ActionLead, Plan, ProgressUpdate, quarter_bounds
+from actionplans.financial_calendar import Quarter
+from actionplans.models import Action, ActionLead, Plan, ProgressUpdate
 from councils.models import Council, Rag, Status
 from councils.rules import REVIEWER_ROLES
 
@@ -65,16 +66,6 @@ class Count:
 
 def percent_of(count: int, total: int) -> int:
     return round(100 * count / total) if total else 0
-
-
-def quarter_label(day: datetime.date, fy_start_month: int) -> str:
-    fy_year, quarter, _, _ = quarter_bounds(day, fy_start_month)
-    return f"Q{quarter} {fy_year}/{(fy_year + 1) % 100:02d}"
-
-
-def previous_quarter_end(day: datetime.date, fy_start_month: int) -> datetime.date:
-    _, _, start, _ = quarter_bounds(day, fy_start_month)
-    return start - datetime.timedelta(days=1)
 
 
 def action_states(
@@ -284,7 +275,8 @@ def build_plan_dashboard(
     fy_start = plan.council.financial_year_start_month
     status_list = list(plan.council.statuses.all())
     statuses = {s.pk: s for s in status_list}
-    previous = previous_quarter_end(day, fy_start)
+    quarter = Quarter.containing(day, fy_start)
+    previous = quarter.previous().end
     states = action_states(plan.actions.all(), statuses, as_at=day, previous=previous)
     horizon = day + datetime.timedelta(days=UPCOMING_DAYS)
     dated = [s for s in states if s.action.deadline_date is not None]
@@ -299,7 +291,7 @@ def build_plan_dashboard(
         plan=plan,
         as_at=day,
         is_today=day == today,
-        period_label=quarter_label(day, fy_start),
+        period_label=quarter.label,
         previous_date=previous,
         states=states,
         by_status=count_by_status(states, status_list),
@@ -330,14 +322,10 @@ def missing_updates(actions: QuerySet[Action], today: datetime.date) -> list[Mis
     plans = Plan.objects.filter(pk__in=actions.values("plan")).select_related("council")
     open_by_plan: dict[int, tuple[int, int, datetime.date]] = {}
     for plan in plans:
-        quarter = plan.period_being_reported(today)
+        quarter = plan.quarter_being_reported(today)
         if quarter is not None:
-            fy, q = quarter
-            start_month = plan.council.financial_year_start_month - 1 + (q - 1) * 3
-            first = datetime.date(fy + start_month // 12, start_month % 12 + 1, 1)
-            end = quarter_bounds(first, plan.council.financial_year_start_month)[3]
-            due = end + datetime.timedelta(days=plan.update_window_closes)
-            open_by_plan[plan.pk] = (fy, q, due)
+            due = plan.update_window.closes(quarter)
+            open_by_plan[plan.pk] = (quarter.financial_year, quarter.number, due)
     by_quarter: dict[tuple[int, int], list[int]] = {}
     for plan_id, (fy, q, _) in open_by_plan.items():
         by_quarter.setdefault((fy, q), []).append(plan_id)

@@ -34,6 +34,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from actionplans.financial_calendar import (
+    _check_fy_start_month,
+    financial_year_end,
+    quarter_end,
+)
+
 __all__ = [
     "ParsedDeadline",
     "Precision",
@@ -68,48 +74,12 @@ class ParsedDeadline:
 
 
 # ---------------------------------------------------------------------------
-# Period arithmetic
+# Period arithmetic (financial years and quarters: actionplans.financial_calendar)
 # ---------------------------------------------------------------------------
-
-
-def _check_fy_start_month(fy_start_month: int) -> None:
-    if not 1 <= fy_start_month <= 12:
-        raise ValueError(f"fy_start_month must be 1-12, not {fy_start_month!r}")
 
 
 def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _first_of_month_after(year: int, month0: int) -> datetime.date:
-    """1st of the month ``month0`` months (0-based, may exceed 11) after January of ``year``."""
-    return datetime.date(year + month0 // 12, month0 % 12 + 1, 1)
-
-
-def financial_year_end(start_year: int, fy_start_month: int = 4) -> datetime.date:
-    """Last day of the financial year that starts in ``fy_start_month`` of ``start_year``.
-
-    Financial years are named by the year they start in: with the usual April start,
-    2014/15 runs 2014-04-01 to 2015-03-31, so ``financial_year_end(2014) == date(2015, 3, 31)``.
-    A January start makes the financial year the calendar year.
-    """
-    _check_fy_start_month(fy_start_month)
-    next_start = _first_of_month_after(start_year + 1, fy_start_month - 1)
-    return next_start - datetime.timedelta(days=1)
-
-
-def quarter_end(fy_start_year: int, quarter: int, fy_start_month: int = 4) -> datetime.date:
-    """Last day of financial quarter ``quarter`` (1-4) of the FY starting in ``fy_start_year``.
-
-    Quarters count from the start of the financial year: with an April start Q1 is
-    April-June and Q4 is January-March of the following calendar year, so
-    ``quarter_end(2013, 4) == date(2014, 3, 31)``.
-    """
-    _check_fy_start_month(fy_start_month)
-    if not 1 <= quarter <= 4:
-        raise ValueError(f"quarter must be 1-4, not {quarter!r}")
-    next_start = _first_of_month_after(fy_start_year, fy_start_month - 1 + 3 * quarter)
-    return next_start - datetime.timedelta(days=1)
 
 
 # ---------------------------------------------------------------------------

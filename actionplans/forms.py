@@ -3,8 +3,8 @@ import datetime
 from django import forms
 from django.conf import settings
 
-from actionplans.dashboards import quarter_label
-from actionplans.models import Action, Plan, quarter_bounds
+from actionplans.financial_calendar import Quarter
+from actionplans.models import Action, Plan
 from actionplans.services import parse_revised_deadline
 from councils.models import Rag, Status
 
@@ -20,13 +20,10 @@ def quarter_ends(plan: Plan, today: datetime.date) -> list[datetime.date]:
         # A year past the end covers late reports on a finished plan.
         last = min(today, plan.period_end + datetime.timedelta(days=365))
     ends = []
-    day = first
-    while len(ends) < MAX_QUARTERS:
-        end = quarter_bounds(day, fy_start)[3]
-        if end >= today or end > last:
-            break
-        ends.append(end)
-        day = end + datetime.timedelta(days=1)
+    quarter = Quarter.containing(first, fy_start)
+    while len(ends) < MAX_QUARTERS and quarter.end < today and quarter.end <= last:
+        ends.append(quarter.end)
+        quarter = quarter.next()
     return list(reversed(ends))
 
 
@@ -44,7 +41,7 @@ class AsAtForm(forms.Form):
         super().__init__(*args, **kwargs)
         fy_start = plan.council.financial_year_start_month
         self.fields["as_at"].choices = [("", f"Today ({today:%-d %B %Y})")] + [
-            (end.isoformat(), f"End of {quarter_label(end, fy_start)} ({end:%-d %B %Y})")
+            (end.isoformat(), f"End of {Quarter.containing(end, fy_start)} ({end:%-d %B %Y})")
             for end in quarter_ends(plan, today)
         ]
         self.fields["as_at"].error_messages["invalid_choice"] = (

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actionplans.deadlines import ParsedDeadline, Precision, parse_deadline
+from actionplans.financial_calendar import Quarter, UpdateWindow, financial_year_label
 from councils.models import (
     Committee,
     CorporatePriority,
@@ -201,27 +202,29 @@ class Plan(models.Model):
     def is_published(self) -> bool:
         return self.lifecycle in (self.Lifecycle.APPROVED, self.Lifecycle.ARCHIVED)
 
-    def update_window(self, period: ReportingPeriod) -> tuple[datetime.date, datetime.date]:
-        """When officers report on `period`: from shortly before it ends until the due date."""
-        opens = period.end - datetime.timedelta(days=self.update_window_opens)
-        closes = period.updates_due or period.end + datetime.timedelta(
-            days=self.update_window_closes
-        )
-        return opens, closes
+    @property
+    def update_window(self) -> UpdateWindow:
+        """When officers report on each quarter of this plan."""
+        return UpdateWindow(self.update_window_opens, self.update_window_closes)
 
-    def period_being_reported(self, day: datetime.date) -> tuple[int, int] | None:
-        """(financial year, quarter) whose update window is open on `day`, if any. The
-        previous quarter's window, still open after its end, wins over the next one's."""
+    def quarter_being_reported(self, day: datetime.date) -> Quarter | None:
+        """The quarter whose update window is open on `day`, if any."""
+        return self.update_window.open_quarter(day, self.council.financial_year_start_month)
+
+    def quarter_update_expected(self, day: datetime.date) -> Quarter | None:
+        """The quarter whose update is overdue on `day` if an action has none: the latest
+        quarter whose window had closed, within the plan's period. None if that quarter
+        ended before the plan began (nothing was due yet)."""
         fy_start = self.council.financial_year_start_month
-        _, _, start, end = quarter_bounds(day, fy_start)
-        previous = start - datetime.timedelta(days=1)
-        for candidate_end in (previous, end):
-            fy, quarter, _, q_end = quarter_bounds(candidate_end, fy_start)
-            opens = q_end - datetime.timedelta(days=self.update_window_opens)
-            closes = q_end + datetime.timedelta(days=self.update_window_closes)
-            if opens <= day <= closes:
-                return fy, quarter
-        return None
+        quarter = self.update_window.last_closed_quarter(day, fy_start)
+        if self.period_end and quarter.start > self.period_end:
+            quarter = Quarter.containing(self.period_end, fy_start)
+            if self.update_window.closes(quarter) >= day:
+                quarter = quarter.previous()
+        began = self.approved_on or self.period_start
+        if began and quarter.end < began:
+            return None
+        return quarter
 
     def period_display(self) -> str:
         if self.period_start and self.period_end:
@@ -231,11 +234,6 @@ class Plan(models.Model):
         if self.period_end:
             return f"Until {self.period_end:%B %Y}"
         return ""
-
-
-def financial_year_label(start_year: int) -> str:
-    """2021 -> "2021/22", the way councils write a financial year."""
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
 class BudgetLine(models.Model):
@@ -594,21 +592,6 @@ class MeasureReading(models.Model):
         return f"{self.measure}: {self.value} on {self.date:%d/%m/%Y}"
 
 
-def quarter_bounds(
-    day: datetime.date, fy_start_month: int = 4
-) -> tuple[int, int, datetime.date, datetime.date]:
-    """The financial quarter containing `day`: (financial year start year, quarter 1-4, first day,
-    last day). With an April start, Q1 is April to June."""
-    months_in = (day.month - fy_start_month) % 12
-    fy_start_year = day.year if day.month >= fy_start_month else day.year - 1
-    quarter = months_in // 3 + 1
-    first_month_index = fy_start_month - 1 + (quarter - 1) * 3
-    start = datetime.date(fy_start_year + first_month_index // 12, first_month_index % 12 + 1, 1)
-    next_index = first_month_index + 3
-    next_start = datetime.date(fy_start_year + next_index // 12, next_index % 12 + 1, 1)
-    return fy_start_year, quarter, start, next_start - datetime.timedelta(days=1)
-
-
 class ReportingPeriod(models.Model):
     """A council's reporting quarter, e.g. "Q2 2015/16" (July to September 2015)."""
 
@@ -639,6 +622,12 @@ class ReportingPeriod(models.Model):
     @property
     def label(self) -> str:
         return f"Q{self.quarter} {financial_year_label(self.financial_year)}"
+
+    @property
+    def as_quarter(self) -> Quarter:
+        return Quarter.of_year(
+            self.financial_year, self.quarter, self.council.financial_year_start_month
+        )
 
     @property
     def is_locked(self) -> bool:

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplans.deadlines import parse_deadline
+from actionplans.financial_calendar import Quarter
 from actionplans.models import (
     Action,
     MeasureReading,
     ProgressUpdate,
     ReportingPeriod,
-    quarter_bounds,
 )
 from councils.models import Council, Rag, Status
 
@@ -49,27 +49,15 @@ class UpdateConflict(Exception):
 
 def reporting_period_for(council: Council, day: datetime.date) -> ReportingPeriod:
     """The council's reporting quarter containing `day`, created on first use."""
-    fy_year, quarter, start, end = quarter_bounds(day, council.financial_year_start_month)
-    return reporting_period(council, fy_year, quarter, start, end)
+    return reporting_period_of(council, Quarter.containing(day, council.financial_year_start_month))
 
 
-def reporting_period(
-    council: Council,
-    financial_year: int,
-    quarter: int,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-) -> ReportingPeriod:
-    if start is None or end is None:
-        # First day of the quarter: months into the financial year, from its first month.
-        month_index = council.financial_year_start_month - 1 + (quarter - 1) * 3
-        first = datetime.date(financial_year + month_index // 12, month_index % 12 + 1, 1)
-        _, _, start, end = quarter_bounds(first, council.financial_year_start_month)
+def reporting_period_of(council: Council, quarter: Quarter) -> ReportingPeriod:
     period, _ = ReportingPeriod.objects.get_or_create(
         council=council,
-        financial_year=financial_year,
-        quarter=quarter,
-        defaults={"start": start, "end": end},
+        financial_year=quarter.financial_year,
+        quarter=quarter.number,
+        defaults={"start": quarter.start, "end": quarter.end},
     )
     return period
 
@@ -78,11 +66,10 @@ def period_to_report(action: Action, day: datetime.date) -> ReportingPeriod:
     """The period an update made on `day` reports on: the quarter whose update window is
     open (so a report written in early January counts for October to December), otherwise
     the quarter containing the day."""
-    council = action.plan.council
-    open_quarter = action.plan.period_being_reported(day)
-    if open_quarter is not None:
-        return reporting_period(council, *open_quarter)
-    return reporting_period_for(council, day)
+    plan = action.plan
+    council = plan.council
+    quarter = plan.update_window.quarter_reported_on(day, council.financial_year_start_month)
+    return reporting_period_of(council, quarter)
 
 
 def _describe(action: Action, field: str) -> str:

@@ -60,6 +60,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from actionplans.financial_calendar import Quarter  # noqa: E402
 from actionplans.forms import quarter_ends  # noqa: E402
 from actionplans.models import (  # noqa: E402
     Action,
@@ -68,7 +69,6 @@ from actionplans.models import (  # noqa: E402
     ProgressUpdate,
     ReportingPeriod,
     Workstream,
-    quarter_bounds,
 )
 from actionplans.services import reporting_period_for  # noqa: E402
 from councils.models import Council, User  # noqa: E402
@@ -112,7 +112,7 @@ def quarter_starts(count: int, offset: int) -> list[datetime.date]:
     for index in range(offset + count):
         if index >= offset:
             starts.append(day)
-        day = quarter_bounds(day)[3] + datetime.timedelta(days=1)
+        day = Quarter.containing(day).end + datetime.timedelta(days=1)
     return starts
 
 
@@ -171,7 +171,7 @@ def build(actions: int, updates: int) -> Fixture:
     for i, action in enumerate(rows):
         latest: ProgressUpdate | None = None
         for j, start in enumerate(quarter_starts(updates, offset=i % 8)):
-            reported_on = quarter_bounds(start)[3] - datetime.timedelta(days=5)
+            reported_on = Quarter.containing(start).end - datetime.timedelta(days=5)
             if start not in periods:
                 periods[start] = reporting_period_for(council, reported_on)
             status = statuses[(i + j) % len(statuses)]

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from actionplans.dashboards import build_plan_dashboard, headline, previous_quarter_end
+from actionplans.dashboards import build_plan_dashboard, headline
 from actionplans.models import Action, Plan, Workstream
 from actionplans.services import record_update
 from councils.models import Status
@@ -115,11 +115,6 @@ def test_workstream_counts_feed_the_chart(plans_a, council_a):
 
 def test_headline_for_an_empty_plan_and_one_action():
     assert headline([]) == "This plan has no actions yet."
-
-
-def test_previous_quarter_end_follows_the_financial_year():
-    assert previous_quarter_end(datetime.date(2015, 4, 1), 4) == datetime.date(2015, 3, 31)
-    assert previous_quarter_end(datetime.date(2015, 12, 31), 4) == datetime.date(2015, 9, 30)
 
 
 @pytest.mark.parametrize("size", [10, 500])

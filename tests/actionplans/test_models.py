@@ -10,7 +10,6 @@ from actionplans.models import (
     ReportingPeriod,
     Workstream,
     plan_outline,
-    quarter_bounds,
 )
 from actionplans.services import record_update, reporting_period_for
 from councils.models import Status
@@ -55,40 +54,6 @@ def test_actions_visible_to_follows_plan_visibility(plans_a, member):
     assert "Action of members-plan" in titles
     assert "Action of private-plan" not in titles
     assert "Action of draft-plan" not in titles
-
-
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        (
-            datetime.date(2015, 4, 1),
-            (2015, 1, datetime.date(2015, 4, 1), datetime.date(2015, 6, 30)),
-        ),
-        (
-            datetime.date(2015, 10, 20),
-            (2015, 3, datetime.date(2015, 10, 1), datetime.date(2015, 12, 31)),
-        ),
-        (
-            datetime.date(2016, 3, 31),
-            (2015, 4, datetime.date(2016, 1, 1), datetime.date(2016, 3, 31)),
-        ),
-        (
-            datetime.date(2016, 1, 1),
-            (2015, 4, datetime.date(2016, 1, 1), datetime.date(2016, 3, 31)),
-        ),
-    ],
-)
-def test_quarter_bounds_follow_the_april_financial_year(day, expected):
-    assert quarter_bounds(day) == expected
-
-
-def test_quarter_bounds_honour_another_financial_year_start():
-    assert quarter_bounds(datetime.date(2015, 2, 10), fy_start_month=1) == (
-        2015,
-        1,
-        datetime.date(2015, 1, 1),
-        datetime.date(2015, 3, 31),
-    )
 
 
 def test_reporting_period_is_created_once_and_labelled(council_a):
