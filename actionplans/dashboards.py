@@ -8,13 +8,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from actionplans.deadlines import Precision
 from actionplans.financial_calendar import Quarter
-from actionplans.models import Action, ActionLead, Plan, ProgressUpdate
-from councils.models import Council, Rag, Status
+from actionplans.models import OVERDUE, Action, Plan, ProgressUpdate
+from actionplans.state import ActionState, Completion, Tally, percent_of, states
+from councils.models import Council, Rag, Status, StatusGroup
 from councils.rules import REVIEWER_ROLES
 
 # Display order of RAG colours: done first, then good to bad, then not started.
@@ -24,93 +24,12 @@ UPCOMING_DAYS = 92  # about one reporting quarter ahead
 
 
 @dataclass
-class ActionState:
-    """An action as it stood on a date."""
-
-    action: Action
-    status: Status | None
-    percent: int | None
-    commentary: str
-    reported_on: datetime.date | None
-    previous_status: Status | None = None
-    is_overdue: bool = False
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status is not None and self.status.is_closed
-
-    @property
-    def rag(self) -> str | None:
-        return self.status.rag if self.status else None
-
-    @property
-    def effective_percent(self) -> int:
-        """For an average: complete counts as 100, nothing reported as 0."""
-        if self.status is not None and self.status.is_complete:
-            return 100
-        return self.percent or 0
-
-    @property
-    def has_changed(self) -> bool:
-        return self.previous_status != self.status
-
-
-@dataclass
 class Count:
     key: str
     label: str
     rag: str
     count: int
     percent: int
-
-
-def percent_of(count: int, total: int) -> int:
-    return round(100 * count / total) if total else 0
-
-
-def action_states(
-    actions: QuerySet[Action],
-    statuses: dict[int, Status],
-    *,
-    as_at: datetime.date,
-    previous: datetime.date | None = None,
-) -> list[ActionState]:
-    """The state of each action as at `as_at` (and its status at `previous`), from the update
-    history. Two queries: the actions with their annotations, and their lead departments."""
-    queryset = actions.with_status_as_at(as_at).select_related("workstream__parent")
-    queryset = queryset.prefetch_related(
-        Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
-    )
-    previous_status_ids: dict[int, int | None] = {}
-    if previous is not None:
-        previous_status_ids = dict(
-            actions.with_status_as_at(previous).values_list("pk", "as_at_status_id")
-        )
-    states = []
-    for action in queryset:
-        status = statuses.get(action.as_at_status_id)
-        state = ActionState(
-            action=action,
-            status=status,
-            percent=action.as_at_percent,
-            commentary=action.as_at_commentary or "",
-            reported_on=action.as_at_reported_on,
-            previous_status=statuses.get(previous_status_ids.get(action.pk)),
-        )
-        state.is_overdue = is_overdue(state, as_at)
-        states.append(state)
-    return states
-
-
-def is_overdue(state: ActionState, day: datetime.date) -> bool:
-    """Past its deadline and not closed. Fuzzy deadlines count at the end of their period;
-    ongoing and undated ones never become overdue."""
-    action = state.action
-    if state.is_closed or action.deadline_date is None:
-        return False
-    if action.deadline_precision in (Precision.ONGOING, Precision.NONE):
-        return False
-    return action.deadline_date < day
 
 
 def count_by_status(states: list[ActionState], statuses: list[Status]) -> list[Count]:
@@ -145,36 +64,37 @@ def count_by_rag(states: list[ActionState]) -> list[Count]:
     return counts
 
 
-# The groups a Cabinet report's headline sentence uses, in the order it reads them.
-HEADLINE_GROUPS = [
-    ("are complete or on target", lambda s: s.rag in (Rag.BLUE, Rag.GREEN)),
-    ("are behind schedule", lambda s: s.rag in (Rag.AMBER, Rag.RED)),
-    ("have not started", lambda s: s.rag == Rag.GREY and not s.status.is_started),
-    ("are closed or on hold", lambda s: s.rag == Rag.GREY and s.status.is_started),
-    ("have no status reported", lambda s: s.status is None),
+# The chart's segments, in the headline's order, each in the colour that group reads as.
+CHART_GROUPS = [
+    (StatusGroup.COMPLETE, "Complete", Rag.BLUE),
+    (StatusGroup.ON_TARGET, "On target", Rag.GREEN),
+    (OVERDUE, "Overdue", Rag.RED),
+    (StatusGroup.BEHIND, "Behind schedule", Rag.AMBER),
+]
+CHART_GREY = [
+    (StatusGroup.NOT_STARTED, "Not started"),
+    (StatusGroup.CLOSED, "Closed or on hold"),
+    (StatusGroup.NO_STATUS, "No status reported"),
 ]
 
-
-def headline_parts(states: list[ActionState]) -> list[str]:
-    """["9 (53%) are complete or on target", "8 (47%) have not started"]: non-empty groups."""
-    total = len(states)
-    parts = []
-    for words, test in HEADLINE_GROUPS:
-        n = sum(1 for s in states if test(s))
-        if n:
-            parts.append(f"{n} ({percent_of(n, total)}%) {words}")
-    return parts
+PROGRESS_RAG = {
+    "are complete or on target": Rag.GREEN,
+    "are overdue": Rag.RED,
+    "are behind schedule": Rag.AMBER,
+}
 
 
-def headline(states: list[ActionState]) -> str:
-    """ "12 (67%) of 18 actions are complete or on target; 2 (11%) are behind schedule." """
-    total = len(states)
-    if not total:
-        return "This plan has no actions yet."
-    noun = "action" if total == 1 else "actions"
-    first, *rest = headline_parts(states)
-    count, words = first.split(") ", 1)
-    return "; ".join([f"{count}) of {total} {noun} {words}", *rest]) + "."
+def progress_counts(tally: Tally) -> list[Count]:
+    """The headline's groups, in its order, as rows of a table."""
+    return [
+        Count(words, words.split(" ", 1)[1].capitalize(), PROGRESS_RAG.get(words, Rag.GREY), n, pc)
+        for words, n, pc in tally.parts()
+    ]
+
+
+def headline(rows: list[ActionState]) -> str:
+    """ "5 (29%) of 17 actions are complete or on target; 10 (59%) are overdue; …" """
+    return Tally.of(rows).sentence()
 
 
 @dataclass
@@ -183,8 +103,7 @@ class WorkstreamCounts:
     total: int
     counts: list[Count] = field(default_factory=list)
     summary: str = ""
-    complete_or_on_target: int = 0
-    behind: int = 0
+    tally: Tally | None = None
 
     def count_for(self, key: str) -> int:
         return next((c.count for c in self.counts if c.key == key), 0)
@@ -201,14 +120,14 @@ def by_workstream(states: list[ActionState], statuses: list[Status]) -> list[Wor
         labels[key] = str(ws) if ws else "Other actions"
     rows = []
     for key, group in groups.items():
+        tally = Tally.of(group)
         rows.append(
             WorkstreamCounts(
                 label=labels[key],
                 total=len(group),
                 counts=count_by_status(group, statuses),
-                complete_or_on_target=sum(1 for s in group if s.rag in (Rag.BLUE, Rag.GREEN)),
-                behind=sum(1 for s in group if s.rag in (Rag.AMBER, Rag.RED)),
-                summary="; ".join(headline_parts(group)),
+                summary=tally.summary(),
+                tally=tally,
             )
         )
     return rows
@@ -219,17 +138,42 @@ class PlanDashboard:
     plan: Plan
     as_at: datetime.date
     is_today: bool
-    period_label: str
+    today: datetime.date
+    quarter: Quarter
     previous_date: datetime.date
     states: list[ActionState]
+    tally: Tally
+    completion: Completion
     by_status: list[Count]
     by_rag: list[Count]
-    headline: str
-    overall_percent: int
     workstreams: list[WorkstreamCounts]
     overdue: list[ActionState]
     upcoming: list[ActionState]
     changes: list[ActionState]
+    update_overdue: list[ActionState]
+
+    @property
+    def headline(self) -> str:
+        return self.tally.sentence()
+
+    @property
+    def period_label(self) -> str:
+        return self.quarter.label
+
+    @property
+    def by_progress(self) -> list[Count]:
+        """The headline's groups as counts: what the headline sentence says, as a table."""
+        return progress_counts(self.tally)
+
+    @property
+    def update_overdue_sentence(self) -> str:
+        """ "7 actions have no update since Q2 2026/27." (the quarter they owe)"""
+        if not self.update_overdue:
+            return ""
+        owed = max(s.update_expected_for for s in self.update_overdue)
+        n = len(self.update_overdue)
+        noun = "action has" if n == 1 else "actions have"
+        return f"{n} {noun} no update for {owed.label} or since."
 
     @property
     def total(self) -> int:
@@ -240,19 +184,20 @@ class PlanDashboard:
         return self.as_at + datetime.timedelta(days=UPCOMING_DAYS)
 
     def chart_rows(self) -> list[tuple[str, list[tuple[str, str, str, int]]]]:
-        """Per workstream, counts per RAG colour, each labelled with the council's words in
-        that colour ("On target / Ongoing"): two statuses of one colour would otherwise be
-        two bars nobody could tell apart."""
-        words: dict[str, list[str]] = {}
-        for count in self.by_status:
-            words.setdefault(count.rag, []).append(count.label)
+        """Per workstream, how many actions are in each of the headline's groups, so the chart
+        says what the headline says: complete, on target, overdue, behind, and the rest (not
+        started, closed, no status) together in grey, labelled with the groups it holds."""
+        grey = [g for g, _ in CHART_GREY if self.tally.count(g)]
+        grey_label = " / ".join(label for g, label in CHART_GREY if g in grey)
         rows = []
         for ws in self.workstreams:
-            segments = []
-            for rag in RAG_ORDER:
-                n = sum(c.count for c in ws.counts if c.rag == rag)
-                if rag in words:
-                    segments.append((rag.value, " / ".join(words[rag]), rag.value, n))
+            segments = [
+                (key, label, colour, ws.tally.count(key))
+                for key, label, colour in CHART_GROUPS
+                if self.tally.count(key)
+            ]
+            if grey:
+                segments.append(("other", grey_label, Rag.GREY, ws.tally.count(*grey)))
             rows.append((ws.label, segments))
         return rows
 
@@ -269,106 +214,122 @@ class PlanDashboard:
 def build_plan_dashboard(
     plan: Plan, *, as_at: datetime.date | None = None, today: datetime.date | None = None
 ) -> PlanDashboard:
-    """Everything the plan dashboard shows, as at a date (today unless given). Four queries."""
+    """Everything the plan dashboard shows, as at a date (the plan's default day unless
+    given), all from the read model (actionplans.state). Five queries."""
     today = today or timezone.localdate()
-    day = as_at or today
+    day = as_at or plan.opens_as_at(today)
     fy_start = plan.council.financial_year_start_month
     status_list = list(plan.council.statuses.all())
     statuses = {s.pk: s for s in status_list}
     quarter = Quarter.containing(day, fy_start)
     previous = quarter.previous().end
-    states = action_states(plan.actions.all(), statuses, as_at=day, previous=previous)
+    rows = states(plan.actions.all(), day, previous=previous, statuses=statuses)
     horizon = day + datetime.timedelta(days=UPCOMING_DAYS)
-    dated = [s for s in states if s.action.deadline_date is not None]
     upcoming = [
         s
-        for s in dated
-        if not s.is_closed
-        and s.action.deadline_precision not in (Precision.ONGOING, Precision.NONE)
-        and day <= s.action.deadline_date <= horizon
+        for s in rows
+        if not s.is_closed and s.deadline_is_dated and day <= s.deadline_date <= horizon
     ]
     return PlanDashboard(
         plan=plan,
         as_at=day,
         is_today=day == today,
-        period_label=quarter.label,
+        today=today,
+        quarter=quarter,
         previous_date=previous,
-        states=states,
-        by_status=count_by_status(states, status_list),
-        by_rag=count_by_rag(states),
-        headline=headline(states),
-        overall_percent=round(sum(s.effective_percent for s in states) / len(states))
-        if states
-        else 0,
-        workstreams=by_workstream(states, status_list),
-        overdue=sorted((s for s in states if s.is_overdue), key=lambda s: s.action.deadline_date),
-        upcoming=sorted(upcoming, key=lambda s: s.action.deadline_date),
-        changes=[s for s in states if s.has_changed],
+        states=rows,
+        tally=Tally.of(rows),
+        completion=Completion.of(rows),
+        by_status=count_by_status(rows, status_list),
+        by_rag=count_by_rag(rows),
+        workstreams=by_workstream(rows, status_list),
+        overdue=sorted((s for s in rows if s.is_overdue), key=lambda s: s.deadline_date),
+        upcoming=sorted(upcoming, key=lambda s: s.deadline_date),
+        changes=[s for s in rows if s.has_changed],
+        update_overdue=[s for s in rows if s.is_update_overdue],
     )
 
 
 @dataclass
 class MissingUpdate:
-    action: Action
-    period_label: str
+    """An update an action owes: for the quarter whose window is open (due soon), or for
+    the last quarter whose window has closed (overdue)."""
+
+    state: ActionState
+    quarter: Quarter
     due: datetime.date
+    is_overdue: bool
+
+    @property
+    def action(self) -> Action:
+        return self.state.action
+
+    @property
+    def period_label(self) -> str:
+        return self.quarter.label
 
 
 def missing_updates(actions: QuerySet[Action], today: datetime.date) -> list[MissingUpdate]:
-    """Actions in published plans whose update window is open today and that have no
-    update (submitted or approved) for that window's quarter. Closed actions need none.
-    One query for the plans, then one per distinct open quarter (usually one)."""
-    actions = actions.filter(plan__lifecycle=Plan.Lifecycle.APPROVED).open()
-    plans = Plan.objects.filter(pk__in=actions.values("plan")).select_related("council")
-    open_by_plan: dict[int, tuple[int, int, datetime.date]] = {}
-    for plan in plans:
-        quarter = plan.quarter_being_reported(today)
-        if quarter is not None:
-            due = plan.update_window.closes(quarter)
-            open_by_plan[plan.pk] = (quarter.financial_year, quarter.number, due)
-    by_quarter: dict[tuple[int, int], list[int]] = {}
-    for plan_id, (fy, q, _) in open_by_plan.items():
-        by_quarter.setdefault((fy, q), []).append(plan_id)
+    """The updates owed on `today` by actions in published plans: those whose update window
+    is open and have none (approved or waiting) for that quarter, and those the read model
+    finds update-overdue (none for the last quarter whose window has closed). Complete and
+    closed actions owe none. Overdue ones first, then by due date and plan order."""
+    return missing_from(states(actions, today), today)
+
+
+def missing_from(rows: list[ActionState], today: datetime.date) -> list[MissingUpdate]:
+    """missing_updates() of rows already read."""
     missing = []
-    for (fy, q), plan_ids in by_quarter.items():
-        pending = (
-            actions.filter(plan__in=plan_ids)
-            .exclude(
-                updates__period__financial_year=fy,
-                updates__period__quarter=q,
-                updates__state__in=["submitted", "approved"],
-            )
-            .select_related("plan__council", "status")
-            .prefetch_related(
-                Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
-            )
-            .order_by("plan", "order")
+    for state in rows:
+        plan = state.action.plan
+        if state.is_closed or plan.lifecycle != Plan.Lifecycle.APPROVED:
+            continue
+        quarter = plan.quarter_being_reported(today)
+        last = state.action.state_last_period_end
+        if quarter is not None and (last is None or last < quarter.end):
+            missing.append(MissingUpdate(state, quarter, plan.update_window.closes(quarter), False))
+        elif state.is_update_overdue:
+            owed = state.update_expected_for
+            missing.append(MissingUpdate(state, owed, plan.update_window.closes(owed), True))
+    missing.sort(
+        key=lambda m: (
+            not m.is_overdue,
+            m.due,
+            m.action.plan.title,
+            m.action.plan_id,
+            m.action.order,
         )
-        for action in pending:
-            due = open_by_plan[action.plan_id][2]
-            missing.append(MissingUpdate(action, f"Q{q} {fy}/{(fy + 1) % 100:02d}", due))
+    )
     return missing
 
 
 @dataclass
 class MyAction:
-    action: Action
+    state: ActionState
     missing: MissingUpdate | None
-    is_overdue: bool
     latest_own: ProgressUpdate | None  # the person's newest update if still waiting or returned
+
+    @property
+    def action(self) -> Action:
+        return self.state.action
 
     @property
     def is_due(self) -> bool:
         return self.missing is not None
 
+    @property
+    def is_overdue(self) -> bool:
+        return self.state.is_overdue
+
 
 def build_my_actions(user, today: datetime.date) -> dict:
-    """What "My actions" shows: the actions a person leads in plans they can see, those due
-    an update in the open window first (soonest due), then overdue ones, then the rest; plus
-    counts, and for reviewers the councils whose approvals and chasing pages they can open."""
+    """What "My actions" shows: the actions a person leads in plans they can see, those
+    owing an update first (overdue updates, then the soonest due), then overdue actions,
+    then the rest; plus counts, and for reviewers the councils whose approvals and chasing
+    pages they can open. Every state is the read model's, today."""
     actions = Action.objects.led_by(user).visible_to(user)
-    missing = {m.action.pk: m for m in missing_updates(actions, today)}
-    overdue = set(actions.overdue(today).values_list("pk", flat=True))
+    read = states(actions.order_by("plan__title", "order"), today)
+    missing = {m.action.pk: m for m in missing_from(read, today)}
     own: dict[int, ProgressUpdate] = {}
     for update in (
         ProgressUpdate.objects.filter(action__in=actions, author=user)
@@ -376,19 +337,18 @@ def build_my_actions(user, today: datetime.date) -> dict:
         .order_by("created_at")
     ):
         own[update.action_id] = update
-    rows = [
-        MyAction(action, missing.get(action.pk), action.pk in overdue, own.get(action.pk))
-        for action in actions.select_related("plan__council", "status", "workstream")
-        .prefetch_related(
-            Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
-        )
-        .order_by("plan__title", "order")
-    ]
+    rows = [MyAction(s, missing.get(s.action.pk), own.get(s.action.pk)) for s in read]
     rows.sort(
         key=lambda r: (
-            0 if r.is_due else 1 if r.is_overdue else 2,
+            0
+            if r.missing and r.missing.is_overdue
+            else 1
+            if r.is_due
+            else 2
+            if r.is_overdue
+            else 3,
             r.missing.due if r.missing else datetime.date.max,
-            r.action.deadline_date or datetime.date.max if r.is_overdue else datetime.date.max,
+            r.state.deadline_date or datetime.date.max if r.is_overdue else datetime.date.max,
         )
     )
     reviewing = []
@@ -410,7 +370,8 @@ def build_my_actions(user, today: datetime.date) -> dict:
         reviewing = [(council, waiting.get(council.pk, 0)) for council in councils]
     return {
         "rows": rows,
-        "due_count": sum(1 for r in rows if r.is_due),
+        "due_count": sum(1 for r in rows if r.is_due and not r.missing.is_overdue),
+        "update_overdue_count": sum(1 for r in rows if r.missing and r.missing.is_overdue),
         "overdue_count": sum(1 for r in rows if r.is_overdue),
         "waiting_count": sum(1 for r in rows if r.latest_own and r.latest_own.state == "submitted"),
         "returned_count": sum(1 for r in rows if r.latest_own and r.latest_own.state == "returned"),

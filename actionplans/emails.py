@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
@@ -42,6 +42,10 @@ def count_actions(n: int) -> str:
 
 def update_reminder_subject(items: list[MissingUpdate]) -> str:
     earliest = min(item.due for item in items)
+    if any(item.is_overdue for item in items):
+        return (
+            f"Action plan updates overdue since {long_date(earliest)}: {count_actions(len(items))}"
+        )
     return f"Action plan updates due by {long_date(earliest)}: {count_actions(len(items))}"
 
 
@@ -54,9 +58,12 @@ def group_by_plan(items: list[MissingUpdate]) -> list[tuple[Plan, list[MissingUp
     return list(groups.values())
 
 
-def send_update_reminder(user, items: list[MissingUpdate], *, today: datetime.date) -> None:
-    """Email one officer the actions whose quarterly update they still owe, grouped by plan.
-    Raises whatever the mail backend raises: the caller decides whether the reminder counts."""
+def send_update_reminder(
+    user, items: list[MissingUpdate], *, today: datetime.date, copy_to: list[str] = ()
+) -> None:
+    """Email one officer the actions whose quarterly update they still owe, grouped by plan,
+    copied to `copy_to` (plan managers, once an update is long overdue). Raises whatever the
+    mail backend raises: the caller decides whether the reminder counts."""
     groups = [
         (
             plan,
@@ -65,6 +72,7 @@ def send_update_reminder(user, items: list[MissingUpdate], *, today: datetime.da
                     "action": item.action,
                     "period_label": item.period_label,
                     "due": long_date(item.due),
+                    "is_overdue": item.is_overdue,
                     "url": absolute_url(item.action.get_absolute_url()),
                 }
                 for item in plan_items
@@ -81,11 +89,14 @@ def send_update_reminder(user, items: list[MissingUpdate], *, today: datetime.da
             "today": long_date(today),
             "my_actions_url": my_actions_url(),
             "site_url": site_url(),
+            "copied": bool(copy_to),
+            "interval": min(item.action.plan.council.overdue_reminder_days for item in items),
         },
     )
-    send_mail(
+    EmailMessage(
         update_reminder_subject(items),
         body,
         settings.DEFAULT_FROM_EMAIL,
         [user.email],
-    )
+        cc=[address for address in copy_to if address != user.email],
+    ).send()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 
 from actionplans.models import Action, EqualityAim, Plan
 from councils.models import Council, Department, Partner, Rag, Status, Ward
@@ -24,12 +23,16 @@ class ActionFilter(django_filters.FilterSet):
         help_text="Words in the title, description, "
         "outcomes or commentary, or a reference such as 10a.",
     )
+    # Status, RAG, overdue and commentary filter on the read model's annotations
+    # (ActionQuerySet.with_state), which the view's queryset carries for today.
     status = django_filters.ModelMultipleChoiceFilter(
-        queryset=Status.objects.none(), widget=forms.CheckboxSelectMultiple
+        queryset=Status.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_status",
     )
     rag = django_filters.MultipleChoiceFilter(
         label="RAG colour",
-        field_name="status__rag",
+        field_name="state_rag",
         choices=Rag.choices,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -54,13 +57,13 @@ class ActionFilter(django_filters.FilterSet):
     )
     deadline_from = django_filters.DateFilter(
         label="Deadline from",
-        field_name="deadline_date",
+        field_name="state_deadline_date",
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     deadline_to = django_filters.DateFilter(
         label="Deadline to",
-        field_name="deadline_date",
+        field_name="state_deadline_date",
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -93,7 +96,7 @@ class ActionFilter(django_filters.FilterSet):
                 Q(title__icontains=word)
                 | Q(description__icontains=word)
                 | Q(outcomes__icontains=word)
-                | Q(status_commentary__icontains=word)
+                | Q(state_commentary__icontains=word)
                 | Q(reference__iexact=word)
             )
         return queryset
@@ -101,8 +104,11 @@ class ActionFilter(django_filters.FilterSet):
     def filter_aim(self, queryset, name, value):
         return queryset.filter(**{AIM_FIELDS[value]: True}) if value in AIM_FIELDS else queryset
 
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(state_status_id__in=[s.pk for s in value]) if value else queryset
+
     def filter_overdue(self, queryset, name, value):
-        return queryset.overdue(timezone.localdate()) if value else queryset
+        return queryset.filter(state_is_overdue=True) if value else queryset
 
     @property
     def is_active(self) -> bool:

@@ -37,13 +37,25 @@ class AsAtForm(forms.Form):
         empty_value=None,
     )
 
-    def __init__(self, *args, plan: Plan, today: datetime.date, **kwargs) -> None:
+    def __init__(
+        self, *args, plan: Plan, today: datetime.date, opens: datetime.date, **kwargs
+    ) -> None:
+        """`opens`: the day the plan's page opens at (Plan.opens_as_at)."""
         super().__init__(*args, **kwargs)
         fy_start = plan.council.financial_year_start_month
-        self.fields["as_at"].choices = [("", f"Today ({today:%-d %B %Y})")] + [
-            (end.isoformat(), f"End of {Quarter.containing(end, fy_start)} ({end:%-d %B %Y})")
-            for end in quarter_ends(plan, today)
+
+        def end_label(end: datetime.date) -> str:
+            return f"End of {Quarter.containing(end, fy_start)} ({end:%-d %B %Y})"
+
+        if opens == today:
+            choices = [("", f"Today ({today:%-d %B %Y})")]
+        else:  # a finished plan opens at its end; today is one choice among the rest
+            choices = [("", end_label(opens) + ", when the plan ended")]
+            choices.append((today.isoformat(), f"Today ({today:%-d %B %Y})"))
+        choices += [
+            (end.isoformat(), end_label(end)) for end in quarter_ends(plan, today) if end != opens
         ]
+        self.fields["as_at"].choices = choices
         self.fields["as_at"].error_messages["invalid_choice"] = (
             "Choose today or the end of one of the listed quarters."
         )

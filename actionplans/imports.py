@@ -461,7 +461,7 @@ NO_HEADER = (
 )
 
 # Header wordings seen in council plans, after normalise_header(). Read-only columns of our
-# own export (Deadline date, RAG, Last updated) are recognised so they are not reported as
+# own export (Deadline date, Overdue, RAG, Last updated) are recognised so they are not reported as
 # unknown, and never imported.
 _SYNONYMS: dict[str, str] = {
     "reference": "ref|reference|no|number|#|item|ref no",
@@ -483,10 +483,11 @@ _SYNONYMS: dict[str, str] = {
     "ward": "ward|wards",
     "key": "action id",
     "deadline_date": "deadline date",
+    "overdue": "overdue",
     "last_updated": "last updated",
 }
 _FIELD_OF = {word: name for name, words in _SYNONYMS.items() for word in words.split("|")}
-READ_ONLY_FIELDS = frozenset({"rag", "deadline_date", "last_updated"})
+READ_ONLY_FIELDS = frozenset({"rag", "deadline_date", "overdue", "last_updated"})
 # Seed 000 calls its action column "Workstream"; a pilot list may lead with "Priority".
 _TITLE_FALLBACKS = ("workstream", "priority")
 # "1.", "10a", "1.2", "SP1", "3)": a reference, never a heading or a title.
@@ -1362,10 +1363,6 @@ def _create_action(
         **{name: getattr(row, name) for name in _ACTION_FIELDS},
     )
     action.set_deadline(row.deadline_value)
-    if row.status is None:
-        # No status to report: the words and % stand on the action without an update.
-        action.status_commentary = row.commentary
-        action.percent_complete = row.percent
     action.save()
     ActionLead.objects.bulk_create(
         ActionLead(action=action, department=departments[name.casefold()], order=i)
@@ -1393,8 +1390,10 @@ _ACTION_FIELDS = (
 def _record_statuses(parsed: ParsedPlan, actions: list[Action], by: User | None) -> None:
     problems = []
     for row, action in zip(parsed.actions, actions, strict=True):
-        if row.status is None:
-            continue
+        if row.status is None and not row.commentary and row.percent is None:
+            continue  # nothing reported
+        # Words or a % without a status word are still a report: recorded as one, with no
+        # status, so every page and export reads them from the same history.
         try:
             record_update(
                 action,

@@ -240,6 +240,7 @@ def generate(
                             deadline_precision=deadline.precision,
                             baseline_deadline_text=text,
                             baseline_deadline_date=deadline.date,
+                            baseline_deadline_precision=deadline.precision,
                         )
                     )
                 made = Action.objects.bulk_create(made, batch_size=BATCH)

@@ -9,7 +9,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -17,6 +27,7 @@ from simple_history.models import HistoricalRecords
 from actionplans.deadlines import ParsedDeadline, Precision, parse_deadline
 from actionplans.financial_calendar import Quarter, UpdateWindow, financial_year_label
 from councils.models import (
+    STATUS_GROUP_RULES,
     Committee,
     CorporatePriority,
     Council,
@@ -25,6 +36,7 @@ from councils.models import (
     Partner,
     PortfolioHolder,
     Status,
+    StatusGroup,
     Ward,
 )
 from councils.rules import PLAN_EDITOR_ROLES, PLAN_READER_ROLES
@@ -62,25 +74,6 @@ class PlanQuerySet(models.QuerySet):
             visibility=Plan.Visibility.MEMBERS,
         )
         return self.filter(_PUBLIC | published_members | Q(council__in=edits))
-
-    def with_progress_counts(self, today: datetime.date | None = None) -> PlanQuerySet:
-        """Annotate each plan with counts of its actions' current statuses: action_total,
-        done_or_on_target, behind, not_reported and overdue. One query for any number of plans."""
-        today = today or timezone.localdate()
-        overdue = (
-            Q(actions__deadline_date__lt=today)
-            & ~Q(actions__deadline_precision__in=[Precision.ONGOING.value, Precision.NONE.value])
-            & (Q(actions__status__isnull=True) | Q(actions__status__is_closed=False))
-        )
-        return self.annotate(
-            action_total=Count("actions"),
-            done_or_on_target=Count(
-                "actions", filter=Q(actions__status__rag__in=["blue", "green"])
-            ),
-            behind=Count("actions", filter=Q(actions__status__rag__in=["amber", "red"])),
-            not_reported=Count("actions", filter=Q(actions__status__isnull=True)),
-            overdue=Count("actions", filter=overdue),
-        )
 
 
 class Plan(models.Model):
@@ -211,6 +204,25 @@ class Plan(models.Model):
         """The quarter whose update window is open on `day`, if any."""
         return self.update_window.open_quarter(day, self.council.financial_year_start_month)
 
+    def opens_as_at(
+        self, today: datetime.date, latest_report: datetime.date | None = ...
+    ) -> datetime.date:
+        """The day the plan's page shows progress as at: today, or for a plan whose period
+        has ended, the end of its last quarter, or of the quarter of its latest approved
+        report if that came later (a finished plan is not a page of red, and a report made
+        since still shows). `latest_report` saves the query when the caller knows it."""
+        if not self.period_end or self.period_end >= today:
+            return today
+        fy_start = self.council.financial_year_start_month
+        if latest_report is ...:
+            latest_report = ProgressUpdate.objects.filter(
+                action__plan=self, state=ProgressUpdate.State.APPROVED
+            ).aggregate(latest=models.Max("reported_on"))["latest"]
+        day = Quarter.containing(self.period_end, fy_start).end
+        if latest_report is not None:
+            day = max(day, Quarter.containing(latest_report, fy_start).end)
+        return min(day, today)
+
     def quarter_update_expected(self, day: datetime.date) -> Quarter | None:
         """The quarter whose update is overdue on `day` if an action has none: the latest
         quarter whose window had closed, within the plan's period. None if that quarter
@@ -333,28 +345,104 @@ class ActionQuerySet(models.QuerySet):
         """Actions still to be delivered: no status yet, or a status that is not closed."""
         return self.filter(Q(status__isnull=True) | Q(status__is_closed=False))
 
-    def with_status_as_at(self, day: datetime.date) -> ActionQuerySet:
-        """Annotate each action with what its latest progress update on or before `day` said:
-        as_at_status_id, as_at_percent, as_at_commentary, as_at_reported_on (None if nothing
-        had been reported by then). One query, however many actions."""
-        latest = ProgressUpdate.objects.filter(
-            action=OuterRef("pk"), reported_on__lte=day, state=ProgressUpdate.State.APPROVED
-        ).order_by("-reported_on", "-created_at")
-        return self.annotate(
-            as_at_status_id=Subquery(latest.values("status_id")[:1]),
-            as_at_percent=Subquery(latest.values("percent_complete")[:1]),
-            as_at_commentary=Subquery(latest.values("commentary")[:1]),
-            as_at_reported_on=Subquery(latest.values("reported_on")[:1]),
+    def with_state(self, day: datetime.date) -> ActionQuerySet:
+        """The one read model of actions' state: each action annotated with what was true of
+        it on `day`, from the approved update history alone. actionplans.state.ActionState
+        reads these annotations; nothing else works state out. One query, any number of
+        actions.
+
+        - state_status_id, state_percent, state_commentary, state_reported_on,
+          state_reported_by: the latest approved update reported on or before `day`;
+        - state_group: its status's StatusGroup (councils.models.STATUS_GROUP_RULES);
+        - state_deadline_date/_precision: the deadline as it stood on `day` (a revision
+          counts from the update that made it), state_deadline_revised;
+        - state_is_overdue: past that deadline on `day` and not complete or closed, whatever
+          the status word says (ongoing and undated deadlines never are);
+        - state_headline: the group a headline counts it in: "overdue" first, else its group;
+        - state_last_period_end: the end of the latest quarter it had an update (approved
+          or waiting) for, by `day`: what "update overdue" is judged from."""
+        approved = ProgressUpdate.objects.filter(
+            action=OuterRef("pk"), state=ProgressUpdate.State.APPROVED
+        )
+        latest = approved.filter(reported_on__lte=day).order_by("-reported_on", "-created_at")
+        revision = latest.exclude(revised_deadline_text="")
+        later_revision = approved.filter(reported_on__gt=day).exclude(revised_deadline_text="")
+        reported = (
+            ProgressUpdate.objects.filter(
+                action=OuterRef("pk"),
+                state__in=[ProgressUpdate.State.APPROVED, ProgressUpdate.State.SUBMITTED],
+                reported_on__lte=day,
+            )
+            .order_by("-period__end")
+            .values("period__end")[:1]
         )
 
-    def overdue(self, today: datetime.date | None = None) -> ActionQuerySet:
-        """Open actions whose deadline has passed. Ongoing and undated deadlines never are."""
-        today = today or timezone.localdate()
-        return (
-            self.open()
-            .filter(deadline_date__lt=today)
-            .exclude(deadline_precision__in=[Precision.ONGOING.value, Precision.NONE.value])
+        def latest_value(name: str):
+            return Subquery(latest.values(name)[:1])
+
+        queryset = self.annotate(
+            state_status_id=latest_value("status_id"),
+            state_percent=latest_value("percent_complete"),
+            state_commentary=latest_value("commentary"),
+            state_reported_on=latest_value("reported_on"),
+            state_reported_by=latest_value("author_title"),
+            state_status_order=latest_value("status__order"),
+            **{f"state_{name}": latest_value(f"status__{name}") for name in STATUS_FIELDS},
+            state_revision=Subquery(revision.values("revised_deadline_text")[:1]),
+            state_revision_date=Subquery(revision.values("revised_deadline_date")[:1]),
+            state_revision_precision=Subquery(revision.values("revised_deadline_precision")[:1]),
+            state_later_revision=Exists(later_revision),
+            state_last_period_end=Subquery(reported),
         )
+        deadline = {}
+        for name, baseline in (
+            ("date", "baseline_deadline_date"),
+            ("precision", "baseline_deadline_precision"),
+        ):
+            deadline[f"state_deadline_{name}"] = Case(
+                # No revision after the day: the deadline as it stands.
+                When(state_later_revision=False, then=F(f"deadline_{name}")),
+                # Revised by then, and again later: as that revision had it.
+                When(state_revision__isnull=False, then=F(f"state_revision_{name}")),
+                # Revised only later: the deadline the plan was approved with.
+                default=F(baseline),
+            )
+        group = Case(
+            When(state_status_id__isnull=True, then=Value(StatusGroup.NO_STATUS)),
+            *(
+                When(Q(**{f"state_{k}": v for k, v in conditions.items()}), then=Value(name))
+                for name, conditions in STATUS_GROUP_RULES
+            ),
+            default=Value(StatusGroup.ON_TARGET),
+            output_field=models.CharField(),
+        )
+        queryset = queryset.annotate(
+            **deadline, state_group=group, state_deadline_revised=Q(state_revision__isnull=False)
+        )
+        overdue = (
+            Q(state_deadline_date__lt=day)
+            & ~Q(state_deadline_precision__in=[Precision.ONGOING.value, Precision.NONE.value])
+            & ~Q(state_group__in=[StatusGroup.COMPLETE, StatusGroup.CLOSED])
+        )
+        return queryset.annotate(
+            state_is_overdue=ExpressionWrapper(overdue, output_field=models.BooleanField())
+        ).annotate(
+            state_headline=Case(
+                When(state_is_overdue=True, then=Value(OVERDUE)),
+                default=F("state_group"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def overdue(self, day: datetime.date) -> ActionQuerySet:
+        """Actions overdue on `day` (with_state's rule)."""
+        return self.with_state(day).filter(state_is_overdue=True)
+
+
+# The status fields STATUS_GROUP_RULES reads, annotated from each action's latest update.
+STATUS_FIELDS = ("is_complete", "is_closed", "rag", "is_started")
+# The headline group of an overdue action, whatever its status group.
+OVERDUE = "overdue"
 
 
 class EqualityAim(models.TextChoices):
@@ -450,6 +538,9 @@ class Action(models.Model):
         help_text="Kept when the deadline is revised, so the original stays visible.",
     )
     baseline_deadline_date = models.DateField("original deadline date", null=True, blank=True)
+    baseline_deadline_precision = models.CharField(
+        max_length=20, choices=DeadlinePrecision.choices, blank=True, editable=False
+    )
     deadline_revision_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Goes up on every save; stale forms are refused."
@@ -672,7 +763,11 @@ class ProgressUpdate(models.Model):
     author_title = models.CharField(
         max_length=200, blank=True, help_text="The author's job title when they reported."
     )
-    status = models.ForeignKey(Status, on_delete=models.RESTRICT, related_name="updates")
+    # Empty only for a report imported from a spreadsheet that gave words or a % but no
+    # status word: kept as what the sheet said, counted as "no status reported".
+    status = models.ForeignKey(
+        Status, on_delete=models.RESTRICT, null=True, blank=True, related_name="updates"
+    )
     percent_complete = models.PositiveSmallIntegerField(
         "% complete", null=True, blank=True, validators=[MaxValueValidator(100)]
     )
@@ -680,6 +775,10 @@ class ProgressUpdate(models.Model):
     revised_deadline_text = models.CharField(
         "revised deadline", max_length=500, blank=True, help_text="As written, e.g. 'March 2017'."
     )
+    # Read from the words when the update is recorded, so the deadline as at any day is
+    # known to the database (actionplans.state).
+    revised_deadline_date = models.DateField(null=True, blank=True, editable=False)
+    revised_deadline_precision = models.CharField(max_length=20, blank=True, editable=False)
     deadline_reason = models.TextField("reason for the revised deadline", blank=True)
     readings = models.JSONField(
         default=list,

@@ -101,7 +101,7 @@ def changes_since(action: Action, version: int) -> UpdateConflict:
 def update_errors(
     action: Action,
     *,
-    status: Status,
+    status: Status | None,
     commentary: str = "",
     percent_complete: int | None = None,
     period: ReportingPeriod,
@@ -111,11 +111,11 @@ def update_errors(
     """What the council's rules say is wrong with an update, field by field (empty if nothing).
     record_update() enforces these; forms call it to show the errors beside the fields."""
     errors = {}
-    if status.council_id != action.plan.council_id:
+    if status is not None and status.council_id != action.plan.council_id:
         errors["status"] = "Choose a status from this council's vocabulary."
     if percent_complete is not None and not 0 <= percent_complete <= 100:
         errors["percent_complete"] = "Enter a percentage from 0 to 100."
-    if status.rag in (Rag.RED, Rag.AMBER) and not commentary.strip():
+    if status is not None and status.rag in (Rag.RED, Rag.AMBER) and not commentary.strip():
         errors["commentary"] = f"Explain why the action is {status.label.lower()}."
     if revised_deadline.strip() and not deadline_reason.strip():
         errors["deadline_reason"] = "Give the reason the deadline has changed."
@@ -129,7 +129,7 @@ def record_update(
     action: Action,
     *,
     by,
-    status: Status,
+    status: Status | None,
     commentary: str = "",
     percent_complete: int | None = None,
     reported_on: datetime.date | None = None,
@@ -140,7 +140,8 @@ def record_update(
     readings: list[dict] | None = None,
     expected_version: int | None = None,
 ) -> ProgressUpdate:
-    """Record a progress update. On a plan that needs approval it waits, SUBMITTED, for a
+    """Record a progress update (`status` None only for an import's words or % without a
+    status word). On a plan that needs approval it waits, SUBMITTED, for a
     plan manager; otherwise it is applied at once: the action's status, %, commentary and
     (if revised) deadline follow it, and its measure readings are stored. All or nothing.
 
@@ -165,10 +166,13 @@ def record_update(
     )
     if errors:
         raise ValidationError(errors)
-    if percent_complete is None and status.default_percent is not None:
+    if percent_complete is None and status is not None and status.default_percent is not None:
         percent_complete = status.default_percent
     if author_title is None:
         author_title = by.display_name() if by is not None else ""
+    revised = parse_deadline(
+        revised_deadline.strip(), fy_start_month=action.plan.council.financial_year_start_month
+    )
 
     update = ProgressUpdate.objects.create(
         action=action,
@@ -180,6 +184,8 @@ def record_update(
         percent_complete=percent_complete,
         commentary=commentary,
         revised_deadline_text=revised_deadline.strip(),
+        revised_deadline_date=revised.date if revised_deadline.strip() else None,
+        revised_deadline_precision=revised.precision if revised_deadline.strip() else "",
         deadline_reason=deadline_reason.strip(),
         readings=readings or [],
         state=(
@@ -214,11 +220,13 @@ def _apply(update: ProgressUpdate, action: Action, *, by) -> None:
             # The deadline the plan was approved with stays on record as the baseline.
             action.baseline_deadline_text = action.deadline_text
             action.baseline_deadline_date = action.deadline_date
+            action.baseline_deadline_precision = action.deadline_precision
         action.set_deadline(update.revised_deadline_text)
         action.deadline_revision_reason = update.deadline_reason
         changed += [
             "baseline_deadline_text",
             "baseline_deadline_date",
+            "baseline_deadline_precision",
             "deadline_text",
             "deadline_date",
             "deadline_precision",
@@ -281,7 +289,7 @@ def approve_update(update: ProgressUpdate, *, by) -> ProgressUpdate:
     if newer is not None:
         update.state = ProgressUpdate.State.SUPERSEDED
         update.review_comment = (
-            f"Not published: a newer update ({newer.status.label}, reported "
+            f"Not published: a newer update ({newer.status or 'no status'}, reported "
             f"{newer.reported_on:%-d %B %Y} by {newer.author_title or 'unknown'}) was published "
             "after this one was written."
         )

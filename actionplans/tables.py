@@ -11,19 +11,30 @@ class ActionTable(tables.Table):
     plan = tables.Column("Plan", linkify=True, attrs={"a": {"class": "govuk-link"}})
     workstream = tables.Column(order_by=("workstream__order",))
     lead = tables.Column("Lead", accessor="lead_display", orderable=False)
+    # Every state column shows the action's row of the read model (record.state, set by
+    # the view for the page shown) and sorts by the same annotations.
     deadline = tables.TemplateColumn(
         template_name="actionplans/partials/deadline_cell.html",
-        order_by=("deadline_date",),
+        order_by=("state_deadline_date",),
+        empty_values=(),
     )
     status = tables.TemplateColumn(
         template_name="actionplans/partials/status_cell.html",
-        order_by=("status__order", "status__label"),
+        order_by=("state_status_order", "state_status_id"),
+        empty_values=(),
     )
     percent_complete = tables.TemplateColumn(
-        "{% load actionplans_tags %}{% percent_complete record.percent_complete %}",
+        "{% load actionplans_tags %}{% percent_complete record.state.percent %}",
         verbose_name="Complete",
+        order_by=("state_percent",),
+        empty_values=(),
     )
-    last_updated = tables.DateColumn("j M Y", verbose_name="Updated")
+    last_updated = tables.TemplateColumn(
+        '{{ record.state.reported_on|date:"j M Y" }}',
+        verbose_name="Updated",
+        order_by=("state_reported_on",),
+        empty_values=(),
+    )
 
     class Meta:
         model = Action

@@ -63,6 +63,8 @@ from actionplans.services import (
     record_update,
     return_update,
 )
+from actionplans.state import row as state_row
+from actionplans.state import with_tallies
 from actionplans.tables import ActionTable
 from councils.models import Committee, Council, Department, PortfolioHolder, Ward
 from councils.rules import council_for, require
@@ -79,15 +81,18 @@ def home(request):
 @cache_public_page
 def council_detail(request, council_slug: str):
     council = get_object_or_404(Council, slug=council_slug)
-    plans = (
-        Plan.objects.visible_to(request.user)
-        .for_council(council)
-        .select_related("approved_by", "council")
-        .with_progress_counts()
+    plans = with_tallies(
+        list(
+            Plan.objects.visible_to(request.user)
+            .for_council(council)
+            .select_related("approved_by", "council")
+        ),
+        timezone.localdate(),
     )
     context = {
         "council": council,
         "plans": plans,
+        "today": timezone.localdate(),
         "perms_manage": request.user.has_perm("actionplans.manage_plan", council),
         "perms_reports": request.user.has_perm("reports.prepare_report", council),
     }
@@ -119,9 +124,10 @@ def _visible_plan(request, council_slug: str, plan_slug: str) -> Plan:
 def plan_detail(request, council_slug: str, plan_slug: str):
     plan = _visible_plan(request, council_slug, plan_slug)
     today = timezone.localdate()
-    form = AsAtForm(request.GET or None, plan=plan, today=today)
+    opens = plan.opens_as_at(today)
+    form = AsAtForm(request.GET or None, plan=plan, today=today, opens=opens)
     as_at = form.cleaned_data["as_at"] if form.is_valid() else None
-    dashboard = build_plan_dashboard(plan, as_at=as_at, today=today)
+    dashboard = build_plan_dashboard(plan, as_at=as_at or opens, today=today)
     chart = dataclasses.replace(
         stacked_bar_chart(
             "Status of actions by " + plan.workstream_label.lower(), dashboard.chart_rows()
@@ -140,6 +146,7 @@ def plan_detail(request, council_slug: str, plan_slug: str):
         "dashboard": dashboard,
         "chart": chart,
         "outline": plan_outline(plan, actions),
+        "outline_actions": actions,
         "has_references": any(action.reference for action in actions),
         "budget_lines": plan.budget_lines.all(),
         "corporate_priorities": plan.corporate_priorities.all(),
@@ -161,7 +168,8 @@ class ActionListView(SingleTableMixin, FilterView):
     def get_queryset(self):
         return (
             Action.objects.visible_to(self.request.user)
-            .select_related("plan__council", "workstream", "status")
+            .with_state(timezone.localdate())
+            .select_related("plan__council", "workstream")
             .prefetch_related(
                 Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
             )
@@ -176,6 +184,12 @@ class ActionListView(SingleTableMixin, FilterView):
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
         table.caption = self.caption
+        # The rows of the page shown, each with its state today from the read model.
+        rows = list(table.page.object_list)
+        statuses = {s.pk: s for s in self.council.statuses.all()}
+        for bound in rows:
+            bound.record.state = state_row(bound.record, timezone.localdate(), statuses)
+        table.page.object_list = rows
         return table
 
     def get_context_data(self, **kwargs):
@@ -270,17 +284,21 @@ def ward_list(request, council_slug: str):
 def _plans_grouped_by(request, council_slug: str, model, relation: str, template: str):
     """A page listing each portfolio holder or committee with the visible plans it has."""
     council = get_object_or_404(Council, slug=council_slug)
-    plans = list(
-        Plan.objects.visible_to(request.user)
-        .for_council(council)
-        .with_progress_counts()
-        .prefetch_related(relation)
+    plans = with_tallies(
+        list(
+            Plan.objects.visible_to(request.user)
+            .for_council(council)
+            .select_related("approved_by", "council")
+            .prefetch_related(relation)
+        ),
+        timezone.localdate(),
     )
     groups = []
     for subject in model.objects.filter(council=council):
         subject_plans = [p for p in plans if subject in _related(p, relation)]
         groups.append((subject, subject_plans))
-    return render(request, template, {"council": council, "groups": groups})
+    context = {"council": council, "groups": groups, "today": timezone.localdate()}
+    return render(request, template, context)
 
 
 def _related(plan: Plan, relation: str):
@@ -341,13 +359,17 @@ def plan_equality(request, council_slug: str, plan_slug: str):
 
 def action_detail(request, council_slug: str, plan_slug: str, pk: int):
     plan = _visible_plan(request, council_slug, plan_slug)
+    today = timezone.localdate()
     action = get_object_or_404(
-        plan.actions.select_related("status", "workstream__parent").prefetch_related(
+        plan.actions.with_state(today)
+        .select_related("status", "workstream__parent")
+        .prefetch_related(
             Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
         ),
         pk=pk,
     )
     action.plan = plan
+    action.state = state_row(action, today, {s.pk: s for s in plan.council.statuses.all()})
     user = request.user
     can_update = user.has_perm("actionplans.update_action", action)
     # The public and members see approved updates only; those who update or approve see all.

@@ -69,6 +69,18 @@ class Council(models.Model):
         ],
         help_text="Header colour, e.g. #1d5c63. White text must be readable on it (4.5:1).",
     )
+    overdue_reminder_days = models.PositiveSmallIntegerField(
+        "days between reminders of an overdue update",
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text="Once a quarter's update window has closed, officers are reminded this often.",
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        "copy reminders to plan managers after (days)",
+        default=14,
+        help_text="Days after the window closed from which each reminder is copied to the "
+        "council's plan managers.",
+    )
     content_version = models.PositiveBigIntegerField(
         default=0,
         editable=False,
@@ -228,6 +240,44 @@ class Rag(models.TextChoices):
     GREY = "grey", "Grey"
 
 
+class StatusGroup(models.TextChoices):
+    """What a status word means, whatever the council calls it: the groups every count,
+    headline and filter uses. Defined once, by STATUS_GROUP_RULES."""
+
+    COMPLETE = "complete", "Complete"
+    ON_TARGET = "on_target", "On target"
+    BEHIND = "behind", "Behind schedule"
+    NOT_STARTED = "not_started", "Not started"
+    CLOSED = "closed", "Closed or on hold"
+    NO_STATUS = "no_status", "No status reported"
+
+
+# A status is in the first group whose conditions it meets, else on target. The read model
+# (actionplans.state) builds its SQL from this same list, so the database and Status.group
+# can never disagree. Conditions: field=value, or field__in=[values].
+STATUS_GROUP_RULES: list[tuple[str, dict]] = [
+    (StatusGroup.COMPLETE, {"is_complete": True}),
+    (StatusGroup.CLOSED, {"is_closed": True}),
+    (StatusGroup.BEHIND, {"rag__in": [Rag.AMBER, Rag.RED]}),
+    (StatusGroup.NOT_STARTED, {"is_started": False}),
+]
+
+
+def status_group(fields: dict | None) -> str:
+    """The group of a status given its fields (None: no status reported)."""
+    if fields is None:
+        return StatusGroup.NO_STATUS
+    for group, conditions in STATUS_GROUP_RULES:
+        if all(
+            fields[name.removesuffix("__in")] in value
+            if name.endswith("__in")
+            else fields[name] == value
+            for name, value in conditions.items()
+        ):
+            return group
+    return StatusGroup.ON_TARGET
+
+
 class StatusQuerySet(CouncilScopedQuerySet):
     def complete(self) -> StatusQuerySet:
         return self.filter(is_complete=True)
@@ -276,6 +326,17 @@ class Status(models.Model):
             self.is_closed = True
             self.is_started = True
         super().save(*args, **kwargs)
+
+    @property
+    def group(self) -> str:
+        return status_group(
+            {
+                "is_complete": self.is_complete,
+                "is_closed": self.is_closed,
+                "rag": self.rag,
+                "is_started": self.is_started,
+            }
+        )
 
 
 class Membership(models.Model):

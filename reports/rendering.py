@@ -19,8 +19,9 @@ from django.utils.formats import date_format
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from actionplans.charts import stacked_bar_chart
-from actionplans.dashboards import action_states, build_plan_dashboard
+from actionplans.dashboards import build_plan_dashboard
 from actionplans.models import Plan, plan_outline
+from actionplans.state import states
 from councils.models import Rag
 from reports.models import Appendix, CommitteeReport
 
@@ -64,9 +65,7 @@ def progress_context(
     """What a plan-progress document shows: every action grouped by workstream as the plan
     is written, with its status, commentary and deadline as at `as_at`."""
     statuses = {s.pk: s for s in plan.council.statuses.all()}
-    states = action_states(actions or plan.actions.all(), statuses, as_at=as_at)
-    for state in states:
-        state.action.state = state
+    rows = states(actions or plan.actions.all(), as_at, statuses=statuses)
     return {
         "label": label,
         "title": title,
@@ -75,8 +74,8 @@ def progress_context(
         "council": plan.council,
         "plan": plan,
         "landscape": True,
-        "outline": plan_outline(plan, [s.action for s in states]),
-        "has_references": any(s.action.reference for s in states),
+        "outline": plan_outline(plan, [s.action for s in rows]),
+        "has_references": any(s.action.reference for s in rows),
         "has_workstreams": plan.workstreams.exists(),
     }
 
@@ -129,11 +128,8 @@ def appendix_context(appendix: Appendix) -> dict:
         )
         changes = []
         if previous is not None:
-            statuses = {s.pk: s for s in plan.council.statuses.all()}
-            states = action_states(
-                plan.actions.all(), statuses, as_at=as_at, previous=previous.as_at
-            )
-            changes = [state for state in states if state.has_changed]
+            rows = states(plan.actions.all(), as_at, previous=previous.as_at)
+            changes = [state for state in rows if state.has_changed]
         context.update(
             dashboard=dashboard,
             chart=dataclasses.replace(chart, summary=dashboard.chart_summary()),
@@ -141,11 +137,26 @@ def appendix_context(appendix: Appendix) -> dict:
             changes=changes,
         )
     elif appendix.kind == Appendix.Kind.EXCEPTIONS:
-        states = [node_action.state for node_action in _actions(context["outline"])]
-        context["exceptions"] = [
-            state for state in states if state.rag in (Rag.RED, Rag.AMBER) or state.is_overdue
-        ]
+        rows = [node_action.state for node_action in _actions(context["outline"])]
+        context["exceptions"] = exceptions(rows)
     return context
+
+
+# The exception report's order: overdue first, then red, then amber; by deadline in each.
+EXCEPTION_ORDER = {"overdue": 0, Rag.RED: 1, Rag.AMBER: 2}
+
+
+def exceptions(rows: list) -> list:
+    """The actions an exception report lists: overdue, red or amber as at its date."""
+    listed = [r for r in rows if r.is_overdue or r.rag in (Rag.RED, Rag.AMBER)]
+    return sorted(
+        listed,
+        key=lambda r: (
+            EXCEPTION_ORDER["overdue" if r.is_overdue else r.rag],
+            r.deadline_date or datetime.date.max,
+            r.action.order,
+        ),
+    )
 
 
 def _actions(outline) -> list:

@@ -11,8 +11,8 @@ from django.utils.formats import date_format
 
 from actionplans.models import Action
 from scrutiny.models import Recommendation, Source
+from scrutiny.services import attach_progress
 from scrutiny.services import counts as response_counts
-from scrutiny.services import progress_of
 
 
 def responses_context(source: Source, *, label: str = "", title: str = "", report=None) -> dict:
@@ -22,8 +22,7 @@ def responses_context(source: Source, *, label: str = "", title: str = "", repor
         .select_related("response", "portfolio_holder")
         .prefetch_related(Prefetch("actions", queryset=public_actions.order_by("plan_id", "order")))
     )
-    for rec in recommendations:
-        rec.progress = progress_of(rec.actions.all())
+    attach_progress(recommendations)  # as the paper is made
     return {
         "source": source,
         "recommendations": recommendations,

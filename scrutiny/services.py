@@ -3,69 +3,78 @@ action from a recommendation, and what those actions' progress says about it."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
-from actionplans.models import Action, Plan, Workstream
-from councils.models import Rag
+from actionplans.models import OVERDUE, Action, Plan, Workstream
+from actionplans.state import Tally, states
+from councils.models import StatusGroup
 from scrutiny.models import Recommendation
+
+# How a recommendation's delivery reads, group by group, in the headline's order.
+PROGRESS_WORDS = [
+    (StatusGroup.COMPLETE, "complete"),
+    (StatusGroup.ON_TARGET, "on target"),
+    (OVERDUE, "overdue"),
+    (StatusGroup.BEHIND, "behind schedule"),
+    (StatusGroup.NOT_STARTED, "not started"),
+    (StatusGroup.CLOSED, "closed or on hold"),
+    (StatusGroup.NO_STATUS, "no status reported"),
+]
 
 
 @dataclass(frozen=True)
 class Progress:
-    """A recommendation's delivery, from its linked actions' current statuses."""
+    """A recommendation's delivery: its linked actions counted as a plan's headline counts
+    them (actionplans.state), so "overdue" and "closed" mean here what they mean there."""
 
-    total: int
-    complete: int
-    on_track: int
-    behind: int
-    not_started: int
+    tally: Tally
+
+    @property
+    def total(self) -> int:
+        return self.tally.total
 
     @property
     def summary(self) -> str:
         if not self.total:
             return "No actions linked"
-        if self.complete == self.total:
+        if self.tally.count(StatusGroup.COMPLETE) == self.total:
             return "Delivered: every linked action is complete"
-        parts = [
-            (self.complete, "complete"),
-            (self.on_track, "on track"),
-            (self.behind, "behind schedule"),
-            (self.not_started, "not started"),
-        ]
         noun = "action" if self.total == 1 else "actions"
-        return f"{self.total} {noun}: " + ", ".join(f"{n} {w}" for n, w in parts if n)
+        parts = [f"{self.tally.count(g)} {w}" for g, w in PROGRESS_WORDS if self.tally.count(g)]
+        return f"{self.total} {noun}: " + ", ".join(parts)
 
     @property
     def tag(self) -> str:
         """A GOV.UK tag colour for the summary."""
         if not self.total:
             return "grey"
-        if self.complete == self.total:
+        if self.tally.count(StatusGroup.COMPLETE) == self.total:
             return "blue"
-        if self.behind:
+        if self.tally.overdue or self.tally.behind:
             return "red"
-        return "green" if self.on_track or self.complete else "grey"
+        return "green" if self.tally.done_or_on_target else "grey"
 
 
 def progress_of(actions) -> Progress:
-    """`actions` with their status selected."""
-    complete = on_track = behind = not_started = 0
-    for action in actions:
-        status = action.status
-        if status is None or not status.is_started:
-            not_started += 1
-        elif status.is_complete or status.is_closed:
-            complete += 1
-        elif status.rag in (Rag.RED, Rag.AMBER):
-            behind += 1
-        else:
-            on_track += 1
-    return Progress(
-        complete + on_track + behind + not_started, complete, on_track, behind, not_started
-    )
+    """The delivery of linked `actions`, each with `.state` (attach_progress sets it)."""
+    return Progress(Tally.of([action.state for action in actions]))
+
+
+def attach_progress(recommendations, day: datetime.date | None = None) -> None:
+    """Give every linked action its state on `day` (today) from the read model, in one
+    pass for all the recommendations, and each recommendation `.progress`."""
+    day = day or timezone.localdate()
+    linked = {a.pk: a for rec in recommendations for a in rec.actions.all()}
+    by_pk = {s.action.pk: s for s in states(Action.objects.filter(pk__in=linked), day)}
+    for rec in recommendations:
+        for action in rec.actions.all():
+            action.state = by_pk[action.pk]
+        rec.progress = progress_of(rec.actions.all())
 
 
 def action_title(text: str) -> str:

@@ -33,7 +33,7 @@ from scrutiny.forms import (
 )
 from scrutiny.imports import create_register, parse_register
 from scrutiny.models import Recommendation, Source
-from scrutiny.services import action_title, counts, create_action, progress_of
+from scrutiny.services import action_title, attach_progress, counts, create_action
 
 PERM = "scrutiny.manage_recommendations"
 
@@ -60,8 +60,7 @@ def register(request, council_slug: str):
         request.GET or None, queryset=visible, council=council, sources=sources
     )
     recommendations = list(with_actions(filterset.qs, request.user))
-    for rec in recommendations:
-        rec.progress = progress_of(rec.actions.all())
+    attach_progress(recommendations)
     if request.GET.get("format") == "xlsx":
         data = render_xlsx(recommendations, council.name)
         return xlsx_download(data, council, "scrutiny-recommendations")
@@ -84,8 +83,7 @@ def source_detail(request, council_slug: str, pk: int):
         pk=pk,
     )
     recommendations = list(with_actions(source.recommendations.all(), request.user))
-    for rec in recommendations:
-        rec.progress = progress_of(rec.actions.all())
+    attach_progress(recommendations)
     context = {
         "council": source.council,
         "source": source,
@@ -104,13 +102,14 @@ def recommendation_detail(request, council_slug: str, pk: int):
         source__council__slug=council_slug,
         pk=pk,
     )
+    attach_progress([rec])
     actions = list(rec.actions.all())
     context = {
         "council": rec.source.council,
         "source": rec.source,
         "rec": rec,
         "actions": actions,
-        "progress": progress_of(actions),
+        "progress": rec.progress,
         "overdue": rec.is_overdue(timezone.localdate()),
         "can_manage": request.user.has_perm(PERM, rec.source.council),
         "today": timezone.localdate(),

@@ -29,6 +29,12 @@ def status_tag(status):
     }
 
 
+@register.filter
+def tag_class(status) -> str:
+    """The GOV.UK tag colour of a status (grey when there is none)."""
+    return TAG_CLASSES.get(status.rag, "govuk-tag--grey") if status else "govuk-tag--grey"
+
+
 @register.inclusion_tag("actionplans/partials/percent.html")
 def percent_complete(value):
     return {"value": value}

@@ -46,21 +46,37 @@ def test_dashboard_as_at_a_quarter_end_shows_cabinet_figures(client):
     page = text(response)
     assert response.status_code == 200
     assert "Progress as at 31 December 2015 Q3 2015/16" in page
-    assert "9 (53%) of 17 actions are complete or on target; 8 (47%) have not started." in page
+    assert (
+        "9 (53%) of 17 actions are complete or on target; 1 (6%) are overdue; "
+        "7 (41%) have not started." in page
+    )
     assert "Overdue (1)" in page and "Promote food growing" in page
     assert "Status of actions by workstream" in page
     assert "<svg" in response.content.decode()
     assert "The numbers in this chart" in page
 
 
-def test_dashboard_defaults_to_today_and_offers_past_quarters(client):
+def test_a_finished_plan_opens_at_its_end_and_offers_today_and_past_quarters(client):
+    """Norwich's plan ran to March 2016: its page opens as at 31 March 2016, not as a page
+    of red today, and offers today beside the quarters."""
     response = client.get(url("plan-detail", *NORWICH))
     page = text(response)
-    assert "Progress as at today" in page
+    assert "Progress as at 31 March 2016 Q4 2015/16" in page
+    assert "The plan's period ended on 31 March 2016" in page
+    assert "Show progress as at today" in page
     options = re.findall(r'<option value="([^"]*)"', response.content.decode())
-    assert options[0] == ""
+    assert options[0] == "" and options[1] == datetime.date.today().isoformat()
     assert "2015-12-31" in options and "2015-06-30" in options
+    assert "2016-03-31" not in options  # the default, already first
     assert "2014-03-31" not in options  # before the plan started
+    today = client.get(url("plan-detail", *NORWICH), {"as_at": options[1]})
+    assert "Progress as at today" in text(today)
+
+
+def test_a_running_plan_opens_today(client):
+    Plan.objects.filter(slug=NORWICH[1]).update(period_end=None)
+    page = text(client.get(url("plan-detail", *NORWICH)))
+    assert "Progress as at today" in page and "Show progress as at today" not in page
 
 
 def test_dashboard_rejects_a_date_it_did_not_offer(client):
@@ -69,7 +85,7 @@ def test_dashboard_rejects_a_date_it_did_not_offer(client):
     assert response.status_code == 200
     assert "There is a problem" in page
     assert "Choose today or the end of one of the listed quarters." in page
-    assert "Progress as at today" in page
+    assert "Progress as at 31 March 2016" in page
     assert "<title>Error:" in response.content.decode()
 
 
@@ -300,7 +316,11 @@ def test_council_page_summarises_each_plan_and_links_the_views(client):
     response = client.get(url("council-detail", "norwich"))
     page = text(response)
     plan = next(p for p in response.context["plans"] if p.slug == NORWICH[1])
-    assert (plan.action_total, plan.done_or_on_target, plan.not_reported) == (17, 9, 0)
+    # The same first sentence as the plan's own page, which opens at the plan's end.
+    own_page = text(client.get(url("plan-detail", *NORWICH)))
+    assert plan.tally.sentence() in own_page
+    assert f"As at 31 March 2016, when the plan ended: {plan.tally.sentence()}" in page
+    assert plan.tally.total == 17 == sum(plan.tally.counts.values())
     for link in [
         "Actions by lead department",
         "Actions by ward",

@@ -20,9 +20,13 @@ def test_norwich_as_at_end_of_q3_2015_16():
     dashboard = build_plan_dashboard(plan, as_at=datetime.date(2015, 12, 31))
     assert dashboard.total == 17
     assert dashboard.period_label == "Q3 2015/16"
+    # "Promote food growing" was due in October 2015 and had not started: overdue, whatever
+    # its status word said, and never counted among those not yet started.
     assert dashboard.headline == (
-        "9 (53%) of 17 actions are complete or on target; 8 (47%) have not started."
+        "9 (53%) of 17 actions are complete or on target; 1 (6%) are overdue; "
+        "7 (41%) have not started."
     )
+    assert sum(dashboard.tally.counts.values()) == dashboard.total
     assert [(c.label, c.count, c.percent) for c in dashboard.by_status] == [
         ("On target", 1, 6),
         ("Ongoing", 8, 47),
@@ -88,9 +92,10 @@ def test_complete_actions_are_never_overdue_and_count_as_100_percent(plans_a, co
     )
     dashboard = build_plan_dashboard(plan, as_at=datetime.date(2015, 6, 1))
     assert [s.action.title for s in dashboard.overdue] == ["Late"]
-    assert dashboard.overall_percent == 75
+    assert dashboard.completion.average == 75 and dashboard.completion.reported == 2
+    # Late is behind schedule and past its deadline: overdue, not behind.
     assert dashboard.headline == (
-        "1 (50%) of 2 actions are complete or on target; 1 (50%) are behind schedule."
+        "1 (50%) of 2 actions are complete or on target; 1 (50%) are overdue."
     )
 
 
@@ -103,7 +108,7 @@ def test_workstream_counts_feed_the_chart(plans_a, council_a):
         action = Action.objects.create(plan=plan, workstream=ws, title=f"A{i}", order=i)
         record_update(action, by=None, status=on_track, reported_on=datetime.date(2016, 1, 1))
     dashboard = build_plan_dashboard(plan, as_at=datetime.date(2016, 2, 1))
-    assert [(w.label, w.total, w.complete_or_on_target) for w in dashboard.workstreams] == [
+    assert [(w.label, w.total, w.tally.done_or_on_target) for w in dashboard.workstreams] == [
         ("Jobs", 2, 2),
         ("Homes", 1, 1),
     ]
@@ -142,15 +147,23 @@ def test_dashboard_queries_do_not_grow_with_actions(
     assert len(dashboard.overdue) == size
 
 
-def test_chart_groups_statuses_of_one_colour_and_names_them():
+def test_the_chart_shows_the_headlines_groups():
+    """The chart's bars are the headline's groups, so chart and sentence agree: on target,
+    overdue, and the grey rest named by the groups it holds."""
     plan = Plan.objects.get(slug=NORWICH)
     dashboard = build_plan_dashboard(plan, as_at=datetime.date(2015, 12, 31))
     label, segments = dashboard.chart_rows()[0]
     assert label.startswith("Coordinate and maximise advice")
-    assert segments == [
-        ("green", "On target / Ongoing", "green", 2),
-        ("grey", "Due to start / Yet to start", "grey", 2),
+    assert [(key, words, colour, n) for key, words, colour, n in segments] == [
+        ("on_target", "On target", "green", 2),
+        ("overdue", "Overdue", "red", 0),
+        ("other", "Not started", "grey", 2),
     ]
+    totals = {}
+    for _, segments in dashboard.chart_rows():
+        for key, _, _, n in segments:
+            totals[key] = totals.get(key, 0) + n
+    assert totals == {"on_target": 9, "overdue": 1, "other": 7}  # the headline's numbers
     earlier = build_plan_dashboard(plan, as_at=datetime.date(2015, 9, 30))
-    grey = [seg for seg in earlier.chart_rows()[0][1] if seg[0] == "grey"]
-    assert grey[0][1] == "Due to start / Yet to start / No status reported"
+    grey = [seg for seg in earlier.chart_rows()[0][1] if seg[0] == "other"]
+    assert grey[0][1] == "Not started / No status reported"

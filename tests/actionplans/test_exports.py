@@ -27,6 +27,7 @@ from actionplans.exports import (
     render_xlsx,
 )
 from actionplans.models import Action, ActionLead, Plan, Workstream
+from actionplans.services import record_update
 from councils.models import Department, Status, Ward
 from tests.conftest import make_plan
 
@@ -73,15 +74,22 @@ def formula_plan(plans_a) -> Plan:
     """A plan whose text would run as formulas if a spreadsheet were allowed to."""
     plan = plans_a["public"]
     title, commentary, description, outcomes, measures = FORMULA_TEXTS
-    Action.objects.create(
+    action = Action.objects.create(
         plan=plan,
         reference="-1",
         title=title,
-        status_commentary=commentary,
         description=description,
         outcomes=outcomes,
         measures_text=measures,
         priority="Ordinary text - with a dash",
+    )
+    on_track = Status.objects.get(council=plan.council, label="On track")
+    record_update(
+        action,
+        by=None,
+        status=on_track,
+        commentary=commentary,
+        reported_on=datetime.date(2016, 1, 4),
     )
     return Plan.objects.select_related("council").get(pk=plan.pk)
 
@@ -153,12 +161,14 @@ def test_as_at_shows_what_had_been_reported_by_that_day():
     assert current.values["Status"] == "On target"
 
 
-def test_a_status_set_without_any_report_stands_on_any_day(plans_a, council_a):
+def test_an_export_reads_the_history_not_copies_written_by_hand(plans_a, council_a):
+    """Only a recorded update gives an action a status: a value put straight on the action
+    (which only the services may write) is not what any page, export or paper shows."""
     plan = plans_a["public"]
     on_track = Status.objects.get(council=council_a, label="On track")
     Action.objects.create(plan=plan, title="Set by hand", status=on_track, percent_complete=40)
     (row,) = plan_rows(plan, as_at=datetime.date(2016, 6, 1))
-    assert (row.values["Status"], row.values["% complete"]) == ("On track", 40)
+    assert (row.values["Status"], row.values["% complete"]) == (None, None)
 
 
 # Neutralising formulas --------------------------------------------------------------------
@@ -241,7 +251,7 @@ def test_xlsx_has_title_date_and_licence_above_the_header(norwich_sheet):
     assert all(cell.font.b for cell in sheet[5])
     assert sheet["A5"].fill.fgColor.rgb.endswith("D9D9D9")
     assert sheet.freeze_panes == "A6"
-    assert sheet.auto_filter.ref == "A5:R27"
+    assert sheet.auto_filter.ref == "A5:S27"
     assert sheet.max_row == 27
 
 
@@ -306,7 +316,7 @@ def test_xlsx_columns_are_sized_wrapped_and_the_id_hidden(norwich_sheet):
     assert widths["Description"] == widths["Outcomes"] == widths["Measures"] == 50
     others = set(COLUMNS) - {"Action", "Commentary", "Description", "Outcomes", "Measures"}
     assert all(12 <= widths[name] <= 20 for name in others)
-    assert sheet.column_dimensions["R"].hidden
+    assert sheet.column_dimensions["S"].hidden
     assert not sheet.column_dimensions["B"].hidden
     assert sheet.cell(row=7, column=column("Action")).alignment.wrap_text
     assert sheet.cell(row=7, column=column("Commentary")).alignment.wrap_text
@@ -321,13 +331,13 @@ def test_xlsx_status_column_offers_the_councils_words():
     assert validation.formula1 == f"Lists!$A$1:$A${len(labels)}"
     assert validation.error == "Choose a status from the list"
     assert validation.showErrorMessage
-    assert str(validation.sqref) == "H7:H10 H12:H14 H16:H19 H21:H25 H27"
+    assert str(validation.sqref) == "I7:I10 I12:I14 I16:I19 I21:I25 I27"
 
 
 def test_xlsx_status_colours_follow_the_status_word(norwich_sheet):
     formats = list(norwich_sheet.conditional_formatting)
     assert len(formats) == 1
-    assert str(formats[0].sqref) == "H7:H10 H12:H14 H16:H19 H21:H25 H27"
+    assert str(formats[0].sqref) == "I7:I10 I12:I14 I16:I19 I21:I25 I27"
     fills = {
         rule.formula[0]: rule.dxf.fill.fgColor.rgb[-6:]
         for rule in formats[0].rules
@@ -408,6 +418,7 @@ def test_json_describes_licence_council_plan_and_counts():
         "text": "December 2015",
         "date": "2015-12-31",
         "precision": "month",
+        "overdue": True,
     }
     assert first["status"] == {"label": "On target", "rag": "green"}
     assert first["last_updated"] == "2015-10-20"
@@ -543,11 +554,11 @@ AS_AT = datetime.date(2016, 6, 1)
 # Each export and the queries it may make: the plan's council and statuses, its workstreams,
 # its actions, their leads and their wards, however many actions there are.
 EXPORTS = {
-    "rows": (lambda plan: list(plan_rows(plan)), 4),
+    "rows": (lambda plan: list(plan_rows(plan)), 6),
     "rows as at": (lambda plan: list(plan_rows(plan, as_at=AS_AT)), 6),
     "xlsx": (lambda plan: render_xlsx(plan, as_at=AS_AT), 7),
-    "csv": (render_csv, 4),
-    "json": (render_json, 6),
+    "csv": (render_csv, 6),
+    "json": (render_json, 7),
 }
 
 

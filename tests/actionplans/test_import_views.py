@@ -159,7 +159,13 @@ def test_round_trip_of_an_edited_export(client):
     assert actions["6."].status.label == "Complete"
     assert ProgressUpdate.objects.filter(action=actions["5."]).count() == 1
     dashboard = text(client.get(plan_url))
-    assert "2 (11%) are behind schedule" in dashboard  # action 17 was already amber
+    # Reported today, after the plan's end, so its page opens today: every action still open
+    # is past its deadline, "Behind schedule" ones included, and counted as overdue.
+    assert "Progress as at today" in dashboard
+    assert (
+        "4 (22%) of 18 actions are complete or on target; 10 (56%) are overdue; "
+        "4 (22%) have no status reported." in dashboard
+    )
     # The same file again changes nothing: "Complete" with a blank % means its default 100%.
     response = client.post(
         reverse(

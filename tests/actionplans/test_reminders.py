@@ -166,7 +166,7 @@ def test_a_mail_failure_leaves_no_log_so_the_next_run_retries(
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
-    monkeypatch.setattr(emails, "send_mail", refuse)
+    monkeypatch.setattr(emails.EmailMessage, "send", refuse)
     with pytest.raises(smtplib.SMTPServerDisconnected):
         remind(lead, TODAY)
     assert not ReminderLog.objects.exists()
@@ -176,11 +176,40 @@ def test_a_mail_failure_leaves_no_log_so_the_next_run_retries(
     assert len(mailoutbox) == 1
 
 
-def test_nothing_is_sent_when_no_window_is_open(lead, actions, mailoutbox):
-    # Q3's window closed on 21 January; Q4's opens on 17 March.
+def test_after_the_window_closes_an_overdue_update_is_chased_weekly_then_copied(
+    lead, actions, plan_manager, council_a, mailoutbox
+):
+    """Q3's window closed on 21 January. From the 22nd the missing update is overdue: one
+    reminder, then one a week (the council's interval), copied to the plan managers from two
+    weeks after the window closed (the council's threshold)."""
+    plan_manager.email = "plans-manager@example.gov.uk"
+    plan_manager.save()
+    assert remind(lead, datetime.date(2016, 1, 21)) == 1  # the last day of the window
+    assert remind(lead, datetime.date(2016, 1, 22)) == 0  # reminded yesterday
+    assert remind(lead, datetime.date(2016, 1, 27)) == 0  # a week not yet passed
+    assert remind(lead, datetime.date(2016, 1, 28)) == 1
+    overdue = mailoutbox[-1]
+    assert overdue.subject == "Action plan updates overdue since 21 January 2016: 1 action"
+    assert "Update overdue: it was due by 21 January 2016" in overdue.body
+    assert overdue.cc == []  # a week overdue: the officer alone
+    assert remind(lead, datetime.date(2016, 2, 4)) == 1  # two weeks: copied
+    assert mailoutbox[-1].cc == ["plans-manager@example.gov.uk"]
+    assert "copied to your council's plan managers" in mailoutbox[-1].body
+    council_a.overdue_reminder_days = 3
+    council_a.save()
+    assert remind(lead, datetime.date(2016, 2, 7)) == 1
+
+
+def test_nothing_is_sent_once_the_update_is_in(lead, actions, council_a, mailoutbox):
+    record_update(
+        actions["pending"],
+        by=lead,
+        status=Status.objects.get(council=council_a, label="On track"),
+        reported_on=datetime.date(2016, 2, 1),
+        period=actions["done"].updates.get().period,
+    )
     assert remind(lead, datetime.date(2016, 2, 15)) == 0
     assert mailoutbox == []
-    assert not ReminderLog.objects.exists()
 
 
 def test_nothing_is_sent_when_everything_is_updated(lead, actions, council_a, mailoutbox):
@@ -305,7 +334,7 @@ def test_the_command_carries_on_after_a_mail_failure_and_then_fails(
     def refuse(*args, **kwargs):
         raise smtplib.SMTPRecipientsRefused({lead.email: (550, b"No such user")})
 
-    monkeypatch.setattr(emails, "send_mail", refuse)
+    monkeypatch.setattr(emails.EmailMessage, "send", refuse)
     out, err = StringIO(), StringIO()
     with pytest.raises(CommandError, match="1 reminder"):
         call_command("send_update_reminders", "--date", "2016-01-10", stdout=out, stderr=err)

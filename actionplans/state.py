@@ -1,0 +1,301 @@
+"""An action's state as at a day, as one row: what every page, export and paper shows of it.
+
+The facts come from one place, ActionQuerySet.with_state(day), which works them out in the
+database from the approved update history; this module turns its annotations into a row,
+adds what needs the council's calendar ("update overdue"), and counts rows the way Cabinet
+reports count them. Nothing else decides an action's status, group, overdue or staleness."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Prefetch, QuerySet
+
+from actionplans.deadlines import Precision
+from actionplans.financial_calendar import Quarter
+from actionplans.models import OVERDUE, Action, ActionLead, Plan, ProgressUpdate
+from councils.models import Status, StatusGroup
+
+# The headline's groups, in the order a Cabinet report reads them. Every action is in
+# exactly one, so the numbers add up to the total.
+HEADLINE_GROUPS: list[tuple[str, str]] = [
+    (StatusGroup.COMPLETE, "are complete"),
+    (StatusGroup.ON_TARGET, "are on target"),
+    (OVERDUE, "are overdue"),
+    (StatusGroup.BEHIND, "are behind schedule"),
+    (StatusGroup.NOT_STARTED, "have not started"),
+    (StatusGroup.CLOSED, "are closed or on hold"),
+    (StatusGroup.NO_STATUS, "have no status reported"),
+]
+# Complete and on target are one figure in the headline: "are complete or on target".
+DONE_OR_ON_TARGET = (StatusGroup.COMPLETE, StatusGroup.ON_TARGET)
+
+
+@dataclass
+class ActionState:
+    """An action as it stood on a day."""
+
+    action: Action
+    as_at: datetime.date
+    status: Status | None
+    group: str  # a StatusGroup
+    percent: int | None
+    commentary: str
+    reported_on: datetime.date | None
+    reported_by: str
+    deadline_text: str
+    deadline_date: datetime.date | None
+    deadline_precision: str
+    deadline_revised: bool
+    is_overdue: bool
+    update_expected_for: Quarter | None  # the quarter an update is owed for, if owed
+    previous_status: Status | None = None
+
+    @property
+    def rag(self) -> str | None:
+        return self.status.rag if self.status else None
+
+    @property
+    def headline_group(self) -> str:
+        """Where a headline counts it: overdue first, whatever its status says."""
+        return OVERDUE if self.is_overdue else self.group
+
+    @property
+    def is_closed(self) -> bool:
+        return self.group in (StatusGroup.COMPLETE, StatusGroup.CLOSED)
+
+    @property
+    def is_update_overdue(self) -> bool:
+        return self.update_expected_for is not None
+
+    @property
+    def overdue_days(self) -> int:
+        return (self.as_at - self.deadline_date).days if self.is_overdue else 0
+
+    @property
+    def deadline_is_dated(self) -> bool:
+        return self.deadline_date is not None and self.deadline_precision not in (
+            Precision.ONGOING,
+            Precision.NONE,
+        )
+
+    @property
+    def has_changed(self) -> bool:
+        return self.previous_status != self.status
+
+
+def update_owed(action: Action, day: datetime.date, group: str) -> Quarter | None:
+    """The quarter whose update the action still owed on `day`: its plan expected one (the
+    latest quarter whose update window had closed) and none, approved or waiting, was
+    there for it or a later quarter. Complete and closed actions owe nothing."""
+    if group in (StatusGroup.COMPLETE, StatusGroup.CLOSED):
+        return None
+    if action.plan.lifecycle == Plan.Lifecycle.DRAFT:
+        return None
+    quarter = action.plan.quarter_update_expected(day)
+    if quarter is None:
+        return None
+    last = action.state_last_period_end
+    if last is not None and last >= quarter.end:
+        return None
+    return quarter
+
+
+def row(action: Action, day: datetime.date, statuses: dict[int, Status]) -> ActionState:
+    """The row for an action annotated by with_state(day)."""
+    if action.state_later_revision:
+        text = action.state_revision or action.baseline_deadline_text
+    else:
+        text = action.deadline_text
+    return ActionState(
+        action=action,
+        as_at=day,
+        status=statuses.get(action.state_status_id),
+        group=action.state_group,
+        percent=action.state_percent,
+        commentary=action.state_commentary or "",
+        reported_on=action.state_reported_on,
+        reported_by=action.state_reported_by or "",
+        deadline_text=text,
+        deadline_date=action.state_deadline_date,
+        deadline_precision=action.state_deadline_precision or Precision.NONE,
+        deadline_revised=bool(action.state_deadline_revised),
+        is_overdue=bool(action.state_is_overdue),
+        update_expected_for=update_owed(action, day, action.state_group),
+    )
+
+
+def states(
+    actions: QuerySet[Action],
+    day: datetime.date,
+    *,
+    previous: datetime.date | None = None,
+    statuses: dict[int, Status] | None = None,
+) -> list[ActionState]:
+    """The state of each action on `day` (and, if asked, its status on `previous`), in the
+    queryset's order. Each action also gets `.state`, for templates. Three queries, or four
+    with `previous`, however many actions."""
+    queryset = (
+        actions.with_state(day)
+        .select_related("plan__council", "workstream__parent")
+        .prefetch_related(
+            Prefetch("lead_links", queryset=ActionLead.objects.select_related("department"))
+        )
+    )
+    rows = list(queryset)
+    if statuses is None:
+        councils = {action.plan.council_id for action in rows}
+        statuses = {s.pk: s for s in Status.objects.filter(council__in=councils)}
+    previous_ids: dict[int, int | None] = {}
+    if previous is not None:
+        previous_ids = dict(actions.with_state(previous).values_list("pk", "state_status_id"))
+    result = []
+    for action in rows:
+        state = row(action, day, statuses)
+        state.previous_status = statuses.get(previous_ids.get(action.pk))
+        action.state = state
+        result.append(state)
+    return result
+
+
+def percent_of(count: int, total: int) -> int:
+    return round(100 * count / total) if total else 0
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many actions are in each headline group, and the sentence Cabinet reads."""
+
+    total: int
+    counts: dict[str, int]
+
+    @classmethod
+    def of(cls, rows: list[ActionState]) -> Tally:
+        return cls(len(rows), dict(Counter(r.headline_group for r in rows)))
+
+    @classmethod
+    def from_counts(cls, counts: dict[str, int]) -> Tally:
+        """From counts by headline group (as the database counts them, for many plans)."""
+        return cls(sum(counts.values()), {k: v for k, v in counts.items() if v})
+
+    def count(self, *groups: str) -> int:
+        return sum(self.counts.get(group, 0) for group in groups)
+
+    @property
+    def done_or_on_target(self) -> int:
+        return self.count(*DONE_OR_ON_TARGET)
+
+    @property
+    def overdue(self) -> int:
+        return self.count(OVERDUE)
+
+    @property
+    def behind(self) -> int:
+        return self.count(StatusGroup.BEHIND)
+
+    @property
+    def not_started(self) -> int:
+        return self.count(StatusGroup.NOT_STARTED)
+
+    @property
+    def closed(self) -> int:
+        return self.count(StatusGroup.CLOSED)
+
+    @property
+    def no_status(self) -> int:
+        return self.count(StatusGroup.NO_STATUS)
+
+    def parts(self) -> list[tuple[str, int, int]]:
+        """(words, count, percent) for each group with actions, in reading order, complete
+        and on target together."""
+        parts = []
+        if self.done_or_on_target:
+            n = self.done_or_on_target
+            parts.append(("are complete or on target", n, percent_of(n, self.total)))
+        for group, words in HEADLINE_GROUPS:
+            if group in DONE_OR_ON_TARGET or not self.counts.get(group):
+                continue
+            n = self.counts[group]
+            parts.append((words, n, percent_of(n, self.total)))
+        return parts
+
+    def sentence(self) -> str:
+        """ "5 (29%) of 17 actions are complete or on target; 10 (59%) are overdue; 2 (12%)
+        have not started." Its numbers add up to the total."""
+        if not self.total:
+            return "This plan has no actions yet."
+        noun = "action" if self.total == 1 else "actions"
+        (words, n, pc), *rest = self.parts()
+        pieces = [f"{n} ({pc}%) of {self.total} {noun} {words}"]
+        pieces += [f"{n} ({pc}%) {words}" for words, n, pc in rest]
+        return "; ".join(pieces) + "."
+
+    def summary(self) -> str:
+        """The same, without the total: for one workstream in a chart's description."""
+        return "; ".join(f"{n} ({pc}%) {words}" for words, n, pc in self.parts())
+
+
+def with_tallies(plans: list[Plan], today: datetime.date) -> list[Plan]:
+    """Give each plan `.tally`, its actions counted by headline group, and `.as_at`, the day
+    they are counted on: the day its own page opens at (today, or a finished plan's end),
+    so the council page and the views across plans say what each plan's page says. Counted
+    by the database, one query per distinct day (usually one or two)."""
+    latest = dict(
+        ProgressUpdate.objects.filter(
+            action__plan__in=[p.pk for p in plans if p.period_end and p.period_end < today],
+            state=ProgressUpdate.State.APPROVED,
+        )
+        .values_list("action__plan")
+        .annotate(latest=Max("reported_on"))
+        .order_by()
+    )
+    by_day: dict[datetime.date, list[int]] = {}
+    for plan in plans:
+        plan.as_at = plan.opens_as_at(today, latest.get(plan.pk))
+        by_day.setdefault(plan.as_at, []).append(plan.pk)
+    counts: dict[int, dict[str, int]] = {plan.pk: {} for plan in plans}
+    for day, plan_ids in by_day.items():
+        rows = (
+            Action.objects.filter(plan__in=plan_ids)
+            .with_state(day)
+            .values_list("plan_id", "state_headline")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for plan_id, group, n in rows:
+            counts[plan_id][group] = n
+    for plan in plans:
+        plan.tally = Tally.from_counts(counts[plan.pk])
+    return plans
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Average % complete over the actions that reported one (complete counts as 100)."""
+
+    average: int | None
+    reported: int
+    total: int
+
+    @classmethod
+    def of(cls, rows: list[ActionState]) -> Completion:
+        values = [
+            100 if r.group == StatusGroup.COMPLETE else r.percent
+            for r in rows
+            if r.group == StatusGroup.COMPLETE or r.percent is not None
+        ]
+        average = round(sum(values) / len(values)) if values else None
+        return cls(average, len(values), len(rows))
+
+    @property
+    def is_representative(self) -> bool:
+        """At least half the actions reported a %: only then is it a headline figure."""
+        return self.total > 0 and 2 * self.reported >= self.total
+
+    def sentence(self) -> str:
+        if self.average is None:
+            return "No action has reported a % complete."
+        noun = "action that reported one" if self.reported == 1 else "actions that reported one"
+        return f"Average {self.average}% across the {self.reported} {noun}"
