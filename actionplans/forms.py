@@ -2,11 +2,12 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from actionplans.financial_calendar import Quarter
 from actionplans.models import Action, Plan
-from actionplans.services import parse_revised_deadline
-from councils.models import Rag, Status
+from actionplans.services import parse_revised_deadline, period_to_report, update_errors
+from councils.models import Status
 
 MAX_QUARTERS = 40
 
@@ -148,25 +149,30 @@ class UpdateForm(forms.Form):
         return [self[f"reading_{m.pk}"] for m in self.measures]
 
     def clean(self):
+        """The council's rules, as record_update() applies them (services.update_errors),
+        shown beside the fields: a red or amber status needs a commentary, a revised
+        deadline a reason, and the quarter must not be locked."""
         cleaned = super().clean()
-        status = cleaned.get("status")
-        if (
-            status
-            and status.rag in (Rag.RED, Rag.AMBER)
-            and not cleaned.get("commentary", "").strip()
-        ):
-            self.add_error(
-                "commentary",
-                f"Explain why the action is {status.label.lower()} and what is being done.",
-            )
         revised = cleaned.get("revised_deadline", "").strip()
         if revised:
             try:
                 cleaned["revised_deadline"] = parse_revised_deadline(self.action, revised)
             except forms.ValidationError as error:
                 self.add_error("revised_deadline", error)
-            if not cleaned.get("deadline_reason", "").strip():
-                self.add_error("deadline_reason", "Give the reason the deadline has changed.")
+        status = cleaned.get("status")
+        if status is not None:
+            errors = update_errors(
+                self.action,
+                status=status,
+                commentary=cleaned.get("commentary", ""),
+                percent_complete=cleaned.get("percent_complete"),
+                period=period_to_report(self.action, timezone.localdate()),
+                revised_deadline=revised,
+                deadline_reason=cleaned.get("deadline_reason", ""),
+            )
+            for field, message in errors.items():
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, message)
         return cleaned
 
     def readings(self) -> list[dict]:

@@ -341,10 +341,6 @@ class ActionQuerySet(models.QuerySet):
             | Q(pk__in=self.led_by(user).values("pk"))
         )
 
-    def open(self) -> ActionQuerySet:
-        """Actions still to be delivered: no status yet, or a status that is not closed."""
-        return self.filter(Q(status__isnull=True) | Q(status__is_closed=False))
-
     def with_state(self, day: datetime.date) -> ActionQuerySet:
         """The one read model of actions' state: each action annotated with what was true of
         it on `day`, from the approved update history alone. actionplans.state.ActionState
@@ -594,14 +590,6 @@ class Action(models.Model):
         self.deadline_date = parsed.date
         self.deadline_precision = parsed.precision
         return parsed
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        if self.status is not None and self.status.is_closed:
-            return False
-        if self.deadline_precision in (Precision.ONGOING.value, Precision.NONE.value):
-            return False
-        return self.deadline_date is not None and self.deadline_date < today
 
     def equality_aims(self) -> list[str]:
         flags = [

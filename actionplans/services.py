@@ -116,7 +116,9 @@ def update_errors(
     if percent_complete is not None and not 0 <= percent_complete <= 100:
         errors["percent_complete"] = "Enter a percentage from 0 to 100."
     if status is not None and status.rag in (Rag.RED, Rag.AMBER) and not commentary.strip():
-        errors["commentary"] = f"Explain why the action is {status.label.lower()}."
+        errors["commentary"] = (
+            f"Explain why the action is {status.label.lower()} and what is being done."
+        )
     if revised_deadline.strip() and not deadline_reason.strip():
         errors["deadline_reason"] = "Give the reason the deadline has changed."
     if period.is_locked:

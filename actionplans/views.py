@@ -1,9 +1,5 @@
 import dataclasses
-import datetime
-import secrets
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,7 +62,9 @@ from actionplans.services import (
 from actionplans.state import row as state_row
 from actionplans.state import with_tallies
 from actionplans.tables import ActionTable
+from actionplans.uploads import discard_upload, load_upload, store_upload
 from councils.models import Committee, Council, Department, PortfolioHolder, Ward
+from councils.panels import panels
 from councils.rules import council_for, require
 
 
@@ -405,6 +403,7 @@ def action_detail(request, council_slug: str, plan_slug: str, pk: int):
         "measures": measures,
         "can_update": can_update,
         "pending": [u for u in action.updates.all() if u.state == ProgressUpdate.State.SUBMITTED],
+        "panels": panels("action", request, action),
         "changes": change_history(action)
         if user.has_perm("actionplans.view_change_history", plan)
         else None,
@@ -557,51 +556,6 @@ def missing_updates_view(request, council_slug: str):
 
 # Spreadsheet import: upload -> preview -> confirm ------------------------------------------
 
-UPLOAD_TTL = datetime.timedelta(days=1)
-
-
-def _store_upload(request, upload, meta: dict) -> str:
-    """Keep an uploaded file until the person confirms its import; its details stay in their
-    session, so nobody else can reach it. Old uploads are swept away here."""
-    folder = Path(settings.IMPORT_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    cutoff = timezone.now().timestamp() - UPLOAD_TTL.total_seconds()
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(16)
-    with open(folder / token, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    uploads = request.session.get("uploads", {})
-    uploads[token] = {**meta, "name": upload.name}
-    request.session["uploads"] = uploads
-    return token
-
-
-def _load_upload(
-    request, token: str, council: Council, modes: tuple[str, ...]
-) -> tuple[dict, bytes]:
-    """An upload this person made for this council and for this importer (a plan import's
-    token is not a scrutiny import's), else 404."""
-    meta = request.session.get("uploads", {}).get(token)
-    path = Path(settings.IMPORT_DIR) / token
-    if meta is None or meta["council"] != council.pk or meta.get("mode") not in modes:
-        raise Http404
-    if not path.exists():
-        raise Http404
-    if path.stat().st_size > settings.MAX_UPLOAD_BYTES:  # checked on upload; never read one
-        _discard_upload(request, token)
-        raise Http404
-    return meta, path.read_bytes()
-
-
-def _discard_upload(request, token: str) -> None:
-    (Path(settings.IMPORT_DIR) / token).unlink(missing_ok=True)
-    uploads = request.session.get("uploads", {})
-    uploads.pop(token, None)
-    request.session["uploads"] = uploads
-
 
 @login_required
 def plan_import(request, council_slug: str):
@@ -614,7 +568,7 @@ def plan_import(request, council_slug: str):
             "title": form.cleaned_data["title"],
             "sheet": form.cleaned_data["sheet"] or None,
         }
-        token = _store_upload(request, form.cleaned_data["spreadsheet"], meta)
+        token = store_upload(request, form.cleaned_data["spreadsheet"], meta)
         return redirect("actionplans:import-preview", council.slug, token)
     return render(request, "actionplans/import_upload.html", {"council": council, "form": form})
 
@@ -626,7 +580,7 @@ def plan_upload_changes(request, council_slug: str, plan_slug: str):
     form = PlanUpdateUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         meta = {"mode": "update", "council": plan.council_id, "plan": plan.pk, "sheet": None}
-        token = _store_upload(request, form.cleaned_data["spreadsheet"], meta)
+        token = store_upload(request, form.cleaned_data["spreadsheet"], meta)
         return redirect("actionplans:import-preview", plan.council.slug, token)
     context = {"council": plan.council, "plan": plan, "form": form}
     return render(request, "actionplans/import_upload.html", context)
@@ -635,7 +589,7 @@ def plan_upload_changes(request, council_slug: str, plan_slug: str):
 @login_required
 def import_preview(request, council_slug: str, token: str):
     council = get_object_or_404(Council, slug=council_slug)
-    meta, data = _load_upload(request, token, council, modes=("create", "update"))
+    meta, data = load_upload(request, token, council, modes=("create", "update"))
     plan = None
     if meta["mode"] == "create":
         council = council_for(request, council_slug, "actionplans.manage_plan")
@@ -653,7 +607,7 @@ def import_preview(request, council_slug: str, token: str):
         changes = plan_changes(parsed, plan) if plan else None
         context.update(parsed=parsed, map_form=map_form, changes=changes)
         if parsed.errors:
-            _discard_upload(request, token)  # it cannot be imported: a corrected file can
+            discard_upload(request, token)  # it cannot be imported: a corrected file can
         if request.method == "POST" and request.POST.get("confirm") and map_form.is_valid():
             with transaction.atomic():
                 if plan is None:
@@ -666,12 +620,12 @@ def import_preview(request, council_slug: str, token: str):
                     apply_changes(changes, plan, by=request.user)
                     noun = "action" if len(changes) == 1 else "actions"
                     message = f"Recorded the spreadsheet's changes to {len(changes)} {noun}."
-            _discard_upload(request, token)
+            discard_upload(request, token)
             messages.success(request, message)
             return redirect(created.get_absolute_url())
     except ImportProblem as problem:
         # Refused: the file is of no further use, and is not kept a moment longer.
-        _discard_upload(request, token)
+        discard_upload(request, token)
         context["problem"] = problem
     return render(request, "actionplans/import_preview.html", context)
 

@@ -126,7 +126,7 @@ class AssessmentAdmin(CouncilScopedAdmin, admin.ModelAdmin):
     list_filter = ["council", "state", "template"]
     search_fields = ["report_subject", "description"]
     readonly_fields = ["template", "completed_by", "completed_at", "published_by", "published_at"]
-    raw_id_fields = ["report", "plan", "committee"]
+    raw_id_fields = ["plan", "committee"]
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.state == Assessment.State.PUBLISHED:

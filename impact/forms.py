@@ -6,9 +6,8 @@ from __future__ import annotations
 from django import forms
 
 from actionplans.models import Plan
+from councils.forms import DateInput
 from impact.models import Assessment, AssessmentTemplate, Duration, Likelihood, Mitigation, Tone
-from reports.forms import DateInput
-from reports.models import CommitteeReport
 
 
 class HeaderForm(forms.ModelForm):
@@ -22,7 +21,6 @@ class HeaderForm(forms.ModelForm):
             "head_of_service",
             "date_assessed",
             "description",
-            "report",
             "plan",
         ]
         widgets = {
@@ -33,7 +31,6 @@ class HeaderForm(forms.ModelForm):
         }
         labels = {
             "template": "Form",
-            "report": "Committee report it goes with",
             "plan": "Plan it assesses",
         }
         error_messages = {
@@ -55,21 +52,14 @@ class HeaderForm(forms.ModelForm):
             self.fields["template"].empty_label = None
         self.fields["committee"].queryset = council.committees.all()
         self.fields["committee"].empty_label = "None"
-        # Only reports and plans this person may open: an officer sees published papers and
-        # the plans they can read, never the titles of drafts or private plans.
-        self.fields["report"].queryset = (
-            CommitteeReport.objects.visible_to(user)
-            .filter(council=council)
-            .select_related("committee")
-        )
-        self.fields["report"].empty_label = "None"
+        # Only plans this person may open: never the titles of drafts or private plans. The
+        # report an assessment goes with is chosen on the report (reports owns that link).
         self.fields["plan"].queryset = Plan.objects.visible_to(user).for_council(council)
         self.fields["plan"].empty_label = "None"
-        for name in ("report", "plan"):
-            # Linked by someone who may open it: kept as it is, neither shown nor changed.
-            linked = getattr(self.instance, f"{name}_id")
-            if linked and not self.fields[name].queryset.filter(pk=linked).exists():
-                del self.fields[name]
+        # Linked by someone who may open it: kept as it is, neither shown nor changed.
+        linked = self.instance.plan_id
+        if linked and not self.fields["plan"].queryset.filter(pk=linked).exists():
+            del self.fields["plan"]
 
 
 class GridForm(forms.Form):

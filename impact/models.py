@@ -163,24 +163,26 @@ class ClosingSection(models.Model):
 
 class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> AssessmentQuerySet:
-        """Published assessments for everyone, unless tied to an exempt report or a plan the
-        reader may not see; completed ones too for the council's members; drafts for those
-        who edit them."""
-        from reports.models import CommitteeReport
+        """Published assessments for everyone, unless they go with an exempt report or a plan
+        the reader may not see; completed ones too for the council's members; drafts for
+        those who edit them.
 
+        The reports an assessment goes with are reports' to record (CommitteeReport
+        .assessments): this reads that relation by name, so impact imports nothing of
+        reports."""
         if user.is_authenticated and user.is_superuser:
             return self
         hidden_plans = Plan.objects.exclude(pk__in=Plan.objects.visible_to(user).values("pk"))
-        exempt = CommitteeReport.objects.filter(is_exempt=True)
+        exempt = Q(pk__in=self.model.objects.filter(reports__is_exempt=True).values("pk"))
         shown = Q(state=Assessment.State.PUBLISHED)
         if user.is_authenticated:
             memberships = Membership.objects.filter(user=user)
             shown |= Q(state=Assessment.State.COMPLETED, council__in=memberships.values("council"))
             editors = memberships.filter(role__in=ASSESSMENT_EDITOR_ROLES).values("council")
             return self.filter(
-                Q(council__in=editors) | (shown & ~Q(report__in=exempt) & ~Q(plan__in=hidden_plans))
+                Q(council__in=editors) | (shown & ~exempt & ~Q(plan__in=hidden_plans))
             )
-        return self.filter(shown & ~Q(report__in=exempt) & ~Q(plan__in=hidden_plans))
+        return self.filter(shown & ~exempt & ~Q(plan__in=hidden_plans))
 
 
 class Assessment(models.Model):
@@ -209,13 +211,6 @@ class Assessment(models.Model):
     report_subject = models.CharField(max_length=300)
     date_assessed = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
-    report = models.ForeignKey(
-        "reports.CommitteeReport",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assessments",
-    )
     plan = models.ForeignKey(
         Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessments"
     )

@@ -14,7 +14,7 @@ from impact.models import Assessment, Category, Rating
 def with_form(queryset):
     """Everything the form shows, in a fixed number of queries."""
     return queryset.select_related(
-        "council", "committee", "template", "report", "plan", "completed_by"
+        "council", "committee", "template", "plan", "completed_by"
     ).prefetch_related(
         "template__ratings",
         "template__closing_sections",
@@ -65,20 +65,3 @@ def assessment_section(assessment: Assessment) -> str:
     return render_to_string(
         "reports/sections/impact_assessment.html", assessment_context(assessment)
     )
-
-
-def render_assessment_html(assessment: Assessment) -> str:
-    from reports.rendering import document_html
-
-    return document_html(
-        [assessment_section(assessment)],
-        title=f"{assessment.template.name}: {assessment.report_subject}",
-        description=f"{assessment.template.name} of {assessment.report_subject}.",
-        council=assessment.council,
-    )
-
-
-def render_assessment_pdf(assessment: Assessment) -> bytes:
-    from reports.rendering import html_to_pdf
-
-    return html_to_pdf(render_assessment_html(assessment))

@@ -86,6 +86,29 @@ def save_mitigations(assessment: Assessment, formset) -> None:
         mitigation.delete()
 
 
+@transaction.atomic
+def save_assessment(
+    assessment: Assessment,
+    *,
+    answers: dict,
+    closing: dict,
+    outcome: str,
+    mitigations=None,
+    completing: bool = False,
+    by=None,
+) -> None:
+    """Save what the grid form holds, all or nothing: the answers, closing sections and
+    outcome, the mitigations (a formset, if the form asks for them), and then either mark
+    it completed or, if it was completed and has changed, make it a draft again."""
+    save_answers(assessment, answers, closing, outcome)
+    if mitigations is not None:
+        save_mitigations(assessment, mitigations)
+    if completing:
+        complete(assessment, by=by)
+    elif assessment.state == Assessment.State.COMPLETED:
+        reopen(assessment)  # changed: a draft until completed again
+
+
 def complete(assessment: Assessment, *, by) -> None:
     """Mark completed: from now on its template version is frozen."""
     assessment.state = Assessment.State.COMPLETED

@@ -16,6 +16,5 @@ urlpatterns = [
     path(one + "details/", views.assessment_header, name="assessment-header"),
     path(one + "edit/", views.assessment_edit, name="assessment-edit"),
     path(one + "state/", views.assessment_state, name="assessment-state"),
-    path(one + "form/", views.assessment_document, name="assessment-document"),
-    path(base + "<int:pk>.pdf", views.assessment_pdf, name="assessment-pdf"),
+    # The form as a paper (web page and PDF) is made by reports, which lays out papers.
 ]

@@ -8,25 +8,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from actionplans.exports import xlsx_download
 from actionplans.models import Plan
 from councils.models import Council
+from councils.panels import panels
 from councils.rules import council_for
 from impact import services
 from impact.exports import render_xlsx
 from impact.filters import AssessmentFilter
 from impact.forms import GridForm, HeaderForm, MitigationFormSet
 from impact.models import Assessment, Category, Rating, Row, Tone
-from impact.rendering import render_assessment_html, render_assessment_pdf, with_form
-from reports.models import CommitteeReport
+from impact.rendering import with_form
 
 
 def _visible(request, council_slug: str, pk: int) -> Assessment:
@@ -97,10 +94,7 @@ def assessment_detail(request, council_slug: str, pk: int):
         "plan": assessment.plan
         if assessment.plan_id and Plan.objects.visible_to(user).filter(pk=assessment.plan_id)
         else None,
-        "report": assessment.report
-        if assessment.report_id
-        and CommitteeReport.objects.visible_to(user).filter(pk=assessment.report_id)
-        else None,
+        "panels": panels("assessment", request, assessment),
         "template": assessment.template,
         "ratings": list(assessment.template.ratings.all()),
         "grid": assessment.grid(),
@@ -156,19 +150,15 @@ def assessment_edit(request, council_slug: str, pk: int):
     if request.method == "POST":
         valid = form.is_valid() and (not asks_mitigations or mitigations.is_valid())
         if valid:
-            with transaction.atomic():
-                services.save_answers(
-                    assessment,
-                    form.answers(),
-                    form.closing_answers(),
-                    form.cleaned_data.get("outcome", ""),
-                )
-                if asks_mitigations:
-                    services.save_mitigations(assessment, mitigations)
-                if completing:
-                    services.complete(assessment, by=request.user)
-                elif assessment.state == Assessment.State.COMPLETED:
-                    services.reopen(assessment)  # changed: a draft until completed again
+            services.save_assessment(
+                assessment,
+                answers=form.answers(),
+                closing=form.closing_answers(),
+                outcome=form.cleaned_data.get("outcome", ""),
+                mitigations=mitigations if asks_mitigations else None,
+                completing=completing,
+                by=request.user,
+            )
             messages.success(request, "Assessment completed." if completing else "Draft saved.")
             return redirect(assessment.get_absolute_url())
     context = {
@@ -204,19 +194,6 @@ def assessment_state(request, council_slug: str, pk: int):
     else:
         messages.error(request, "That change cannot be made to this assessment.")
     return redirect(assessment.get_absolute_url())
-
-
-def assessment_document(request, council_slug: str, pk: int):
-    """The form as a paper: the accessible HTML its PDF is made from."""
-    return HttpResponse(render_assessment_html(_visible(request, council_slug, pk)))
-
-
-def assessment_pdf(request, council_slug: str, pk: int):
-    assessment = _visible(request, council_slug, pk)
-    response = HttpResponse(render_assessment_pdf(assessment), content_type="application/pdf")
-    name = slugify(f"{assessment.template.name} {assessment.report_subject}")[:80]
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
 
 
 def areas(request, council_slug: str):

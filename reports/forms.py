@@ -5,17 +5,11 @@ from django import forms
 from django.utils import timezone
 
 from actionplans.models import Plan
+from councils.forms import DateInput
 from councils.models import Council
 from impact.models import Assessment
 from reports.models import Appendix, CommitteeReport, ContactOfficer
 from scrutiny.models import Source
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ReportForm(forms.ModelForm):
@@ -34,6 +28,7 @@ class ReportForm(forms.ModelForm):
             "wards_text",
             "wards",
             "cabinet_members",
+            "assessments",
             "background_documents",
             "report_text",
             "is_exempt",
@@ -45,6 +40,7 @@ class ReportForm(forms.ModelForm):
             "corporate_priorities": forms.CheckboxSelectMultiple,
             "wards": forms.CheckboxSelectMultiple,
             "cabinet_members": forms.CheckboxSelectMultiple,
+            "assessments": forms.CheckboxSelectMultiple,
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "recommendations": forms.Textarea(attrs={"rows": 3}),
             "financial_implications": forms.Textarea(attrs={"rows": 2}),
@@ -69,8 +65,14 @@ class ReportForm(forms.ModelForm):
             "subject": {"required": "Enter the report's subject"},
         }
 
-    def __init__(self, *args, council: Council, **kwargs) -> None:
+    def __init__(self, *args, council: Council, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["assessments"].queryset = (
+            Assessment.objects.visible_to(user).filter(council=council).select_related("template")
+        )
+        self.fields[
+            "assessments"
+        ].help_text = "The impact assessments of the decision this report asks for."
         self.fields["committee"].queryset = council.committees.all()
         self.fields["committee"].empty_label = "Choose a committee"
         self.fields["committee"].required = True

@@ -65,6 +65,14 @@ class CommitteeReport(models.Model):
         help_text="e.g. 'All wards generally and Lakenham specifically'.",
     )
     cabinet_members = models.ManyToManyField(PortfolioHolder, blank=True)
+    assessments = models.ManyToManyField(
+        "impact.Assessment",
+        blank=True,
+        related_name="reports",
+        verbose_name="impact assessments",
+        help_text="The impact assessments of the decision this report asks for. An assessment "
+        "of an exempt report is never public.",
+    )
     background_documents = models.TextField(blank=True, help_text="'None' if there are none.")
     report_text = models.TextField(
         "report",

@@ -167,6 +167,22 @@ def _actions(outline) -> list:
     return actions
 
 
+def render_assessment_html(assessment) -> str:
+    """An impact assessment on its own, laid out as the council's form: a paper's HTML."""
+    from impact.rendering import assessment_section
+
+    return document_html(
+        [assessment_section(assessment)],
+        title=f"{assessment.template.name}: {assessment.report_subject}",
+        description=f"{assessment.template.name} of {assessment.report_subject}.",
+        council=assessment.council,
+    )
+
+
+def render_assessment_pdf(assessment) -> bytes:
+    return html_to_pdf(render_assessment_html(assessment))
+
+
 def meeting_line(report: CommitteeReport) -> str:
     committee = report.committee.name if report.committee else "Committee"
     item = f", item {report.item_number}" if report.item_number else ""

@@ -81,6 +81,40 @@ def start_build(report: CommitteeReport, *, by) -> ReportBuild:
 ACTIVE = [ReportBuild.State.QUEUED, ReportBuild.State.RUNNING]
 
 
+# Building a report: its appendices in order ---------------------------------------------
+
+
+@transaction.atomic
+def save_appendix(appendix: Appendix) -> Appendix:
+    """Save an appendix; a new one goes at the end of its report."""
+    if appendix.pk is None:
+        last = appendix.report.appendices.aggregate(last=Max("order"))["last"] or 0
+        appendix.order = last + 1
+    appendix.save()
+    return appendix
+
+
+@transaction.atomic
+def remove_appendix(appendix: Appendix) -> None:
+    """Remove an appendix; those after it move up a place, so the numbering has no gap.
+    Published versions keep it as it was."""
+    report = appendix.report
+    appendix.delete()
+    for position, later in enumerate(report.appendices.order_by("order", "id"), start=1):
+        if later.order != position:
+            Appendix.objects.filter(pk=later.pk).update(order=position)
+
+
+@transaction.atomic
+def move_appendix(appendix: Appendix, *, up: bool) -> None:
+    """Swap an appendix with the one before it (or after it); at either end, nothing."""
+    other_order = appendix.order - 1 if up else appendix.order + 1
+    other = appendix.report.appendices.filter(order=other_order).first()
+    if other is not None:
+        Appendix.objects.filter(pk=other.pk).update(order=appendix.order)
+        Appendix.objects.filter(pk=appendix.pk).update(order=other_order)
+
+
 def _this_machine_process_gone(worker: str) -> bool:
     host, _, pid = worker.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():

@@ -7,6 +7,9 @@ app_name = "reports"
 reports = "councils/<slug:council_slug>/reports/"
 report = reports + "<int:pk>/"
 appendix = report + "appendices/<int:order>"
+# An impact assessment's paper; the assessment's pages are impact's.
+assessments = "councils/<slug:council_slug>/impact-assessments/"
+assessment = assessments + "<int:pk>/"
 
 urlpatterns = [
     path(reports, views.report_list, name="report-list"),
@@ -24,6 +27,8 @@ urlpatterns = [
     path(appendix + "/delete/", views.appendix_delete, name="appendix-delete"),
     path(appendix + "/move/", views.appendix_move, name="appendix-move"),
     path(report + "published/<int:file_pk>.pdf", views.published_file, name="published-file"),
+    path(assessment + "form/", views.assessment_document, name="assessment-document"),
+    path(assessments + "<int:pk>.pdf", views.assessment_pdf, name="assessment-pdf"),
     path("councils/<slug:council_slug>/papers/", views.papers, name="papers"),
     path(
         "councils/<slug:council_slug>/papers/<int:pk>/<int:file_pk>.pdf",

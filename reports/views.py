@@ -6,7 +6,7 @@ council get 404 on its report-building pages."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from councils.models import Council
 from councils.rules import council_for
+from impact.models import Assessment
+from impact.rendering import with_form
 from reports.forms import AppendixForm, ContactFormSet, ReportForm
 from reports.models import (
     Appendix,
@@ -27,10 +29,20 @@ from reports.models import (
 from reports.rendering import (
     render_appendix_html,
     render_appendix_pdf,
+    render_assessment_html,
+    render_assessment_pdf,
     render_front_sheet_html,
     render_pack_html,
 )
-from reports.services import BuildInProgress, fail_if_lost, publishing_problems, start_build
+from reports.services import (
+    BuildInProgress,
+    fail_if_lost,
+    move_appendix,
+    publishing_problems,
+    remove_appendix,
+    save_appendix,
+    start_build,
+)
 
 # Above this many actions an appendix is laid out only by the background worker: WeasyPrint
 # takes about 25 ms a row, so this keeps a request under about two seconds.
@@ -108,7 +120,7 @@ def report_form(request, council_slug: str, pk: int | None = None):
     council = council_for(request, council_slug, "reports.prepare_report")
     report = get_object_or_404(CommitteeReport, council=council, pk=pk) if pk else None
     instance = report or CommitteeReport(council=council, created_by=request.user)
-    form = ReportForm(request.POST or None, instance=instance, council=council)
+    form = ReportForm(request.POST or None, instance=instance, council=council, user=request.user)
     contacts = ContactFormSet(request.POST or None, instance=instance, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         with transaction.atomic():
@@ -134,12 +146,7 @@ def appendix_form(request, council_slug: str, pk: int, order: int | None = None)
     appendix = get_object_or_404(report.appendices, order=order) if order else None
     form = AppendixForm(request.POST or None, instance=appendix, report=report, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            if appendix is None:
-                last = report.appendices.aggregate(last=Max("order"))["last"] or 0
-                saved.order = last + 1
-            saved.save()
+        saved = save_appendix(form.save(commit=False))
         messages.success(request, f"{saved.label} saved.")
         return redirect(report.get_absolute_url())
     context = {"council": report.council, "report": report, "appendix": appendix, "form": form}
@@ -152,12 +159,8 @@ def appendix_delete(request, council_slug: str, pk: int, order: int):
     appendix = _appendix(request, council_slug, pk, order)
     report = appendix.report
     if request.method == "POST":
-        with transaction.atomic():
-            label = str(appendix)
-            appendix.delete()
-            for position, later in enumerate(report.appendices.all(), start=1):
-                if later.order != position:
-                    Appendix.objects.filter(pk=later.pk).update(order=position)
+        label = str(appendix)
+        remove_appendix(appendix)
         messages.success(request, f"Removed {label}. Published versions keep it.")
         return redirect(report.get_absolute_url())
     context = {"council": report.council, "report": report, "appendix": appendix}
@@ -169,12 +172,7 @@ def appendix_delete(request, council_slug: str, pk: int, order: int):
 def appendix_move(request, council_slug: str, pk: int, order: int):
     """Swap an appendix with the one before it (or after it)."""
     appendix = _appendix(request, council_slug, pk, order)
-    other_order = order - 1 if request.POST.get("direction") == "up" else order + 1
-    with transaction.atomic():
-        other = appendix.report.appendices.filter(order=other_order).first()
-        if other is not None:
-            Appendix.objects.filter(pk=other.pk).update(order=order)
-            Appendix.objects.filter(pk=appendix.pk).update(order=other_order)
+    move_appendix(appendix, up=request.POST.get("direction") == "up")
     return redirect(appendix.report.get_absolute_url() + "#appendices")
 
 
@@ -232,6 +230,26 @@ def published_file(request, council_slug: str, pk: int, file_pk: int):
     council = council_for(request, council_slug, "reports.prepare_report")
     published = get_object_or_404(PublishedFile, pk=file_pk, report__pk=pk, report__council=council)
     return _download(published)
+
+
+def assessment_document(request, council_slug: str, pk: int):
+    """An impact assessment's form as a paper: the accessible HTML its PDF is made from.
+    Anyone who may read the assessment may read its paper."""
+    return HttpResponse(render_assessment_html(_assessment(request, council_slug, pk)))
+
+
+def assessment_pdf(request, council_slug: str, pk: int):
+    assessment = _assessment(request, council_slug, pk)
+    response = HttpResponse(render_assessment_pdf(assessment), content_type="application/pdf")
+    name = slugify(f"{assessment.template.name} {assessment.report_subject}")[:80]
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+def _assessment(request, council_slug: str, pk: int) -> Assessment:
+    return get_object_or_404(
+        with_form(Assessment.objects.visible_to(request.user)), council__slug=council_slug, pk=pk
+    )
 
 
 def _download(published: PublishedFile) -> FileResponse:

@@ -7,8 +7,8 @@ from django import forms
 
 from actionplans.forms import SpreadsheetField
 from actionplans.models import Plan
+from councils.forms import DateInput
 from councils.models import Council
-from reports.forms import DateInput
 from scrutiny.models import Implementation, Recommendation, ResponseOption, Source
 
 

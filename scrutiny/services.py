@@ -77,6 +77,14 @@ def attach_progress(recommendations, day: datetime.date | None = None) -> None:
         rec.progress = progress_of(rec.actions.all())
 
 
+@transaction.atomic
+def link_delivering_actions(recommendation: Recommendation, plan: Plan, actions) -> None:
+    """The actions of `plan` that deliver the recommendation become exactly `actions`;
+    links to other plans' actions stay."""
+    recommendation.actions.remove(*recommendation.actions.filter(plan=plan))
+    recommendation.actions.add(*actions)
+
+
 def action_title(text: str) -> str:
     """A short title from a recommendation's text: its first sentence or line, at most 300
     characters, cut at a word."""

@@ -9,7 +9,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils import timezone
 from actionplans.exports import xlsx_download
 from actionplans.imports import ImportProblem, read_table
 from actionplans.models import Action, Plan
-from actionplans.views import _discard_upload, _load_upload, _store_upload
+from actionplans.uploads import discard_upload, load_upload, store_upload
 from councils.models import Council
 from councils.rules import council_for
 from scrutiny.exports import render_xlsx
@@ -33,7 +32,13 @@ from scrutiny.forms import (
 )
 from scrutiny.imports import create_register, parse_register
 from scrutiny.models import Recommendation, Source
-from scrutiny.services import action_title, attach_progress, counts, create_action
+from scrutiny.services import (
+    action_title,
+    attach_progress,
+    counts,
+    create_action,
+    link_delivering_actions,
+)
 
 PERM = "scrutiny.manage_recommendations"
 
@@ -174,9 +179,7 @@ def link_actions(request, council_slug: str, pk: int):
         linked = rec.actions.filter(plan=plan)
         form = LinkActionsForm(request.POST or None, plan=plan, initial={"actions": linked})
         if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                rec.actions.remove(*linked)
-                rec.actions.add(*form.cleaned_data["actions"])
+            link_delivering_actions(rec, plan, form.cleaned_data["actions"])
             count = len(form.cleaned_data["actions"])
             messages.success(
                 request, f"Linked {count} action{'s' if count != 1 else ''} of {plan.title}."
@@ -225,7 +228,7 @@ def import_upload(request, council_slug: str):
             "date": data["date"].isoformat(),
             "sheet": data["sheet"] or None,
         }
-        token = _store_upload(request, data["spreadsheet"], meta)
+        token = store_upload(request, data["spreadsheet"], meta)
         return redirect("scrutiny:import-preview", council.slug, token)
     return render(request, "scrutiny/import_upload.html", {"council": council, "form": form})
 
@@ -233,7 +236,7 @@ def import_upload(request, council_slug: str):
 @login_required
 def import_preview(request, council_slug: str, token: str):
     council = council_for(request, council_slug, PERM)
-    meta, data = _load_upload(request, token, council, modes=("scrutiny",))
+    meta, data = load_upload(request, token, council, modes=("scrutiny",))
     context = {"council": council, "meta": meta, "token": token}
     try:
         table = read_table(data, meta["name"], sheet=meta["sheet"])
@@ -252,11 +255,11 @@ def import_preview(request, council_slug: str, token: str):
                 body=meta["body"],
                 date=datetime.date.fromisoformat(meta["date"]),
             )
-            _discard_upload(request, token)
+            discard_upload(request, token)
             messages.success(request, f"Imported {len(parsed.recommendations)} recommendations.")
             return redirect(source.get_absolute_url())
     except ImportProblem as problem:
         # Refused: the file is of no further use, and is not kept a moment longer.
-        _discard_upload(request, token)
+        discard_upload(request, token)
         context["problem"] = problem
     return render(request, "scrutiny/import_preview.html", context)

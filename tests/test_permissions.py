@@ -319,8 +319,9 @@ def page_of(kind: str, pk: int, user) -> str:
 
 CHOOSERS = {
     "add appendix": {"plan": "plan", "assessment": "assessment", "scrutiny_source": "register"},
-    "new assessment": {"report": "report", "plan": "plan"},
-    "draft assessment details": {"report": "report", "plan": "plan"},
+    "new assessment": {"plan": "plan"},
+    "draft assessment details": {"plan": "plan"},
+    "edit report": {"assessments": "assessment"},
     "link actions": {"plan": "plan"},
     "new action from recommendation": {"plan": "plan"},
 }

@@ -105,7 +105,7 @@ def test_admin_shows_council_rules_on_the_form_instead_of_failing(
         url, {"action": action_a.pk, "reported_on": "2016-01-15", "status": delayed.pk}
     )
     assert response.status_code == 200
-    assert "Explain why the action is delayed." in response.content.decode()
+    assert "Explain why the action is delayed and what is being done." in response.content.decode()
     lock_period(reporting_period_for(council_a, datetime.date(2015, 11, 1)), by=superuser)
     on_track = Status.objects.get(council=council_a, label="On track")
     response = client.post(

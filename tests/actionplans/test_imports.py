@@ -472,7 +472,10 @@ def test_an_error_midway_leaves_no_plan_workstream_action_or_department(council_
     assert parsed.errors == [] and parsed.new_departments == ["Brand New Team", "Another New Team"]
     with pytest.raises(ImportProblem) as problem:
         create_plan(parsed, council_a, title="Jobs plan", by=None)
-    assert "Row 4, column C: Explain why the action is off track." in problem.value.message
+    assert (
+        "Row 4, column C: Explain why the action is off track and what is being done."
+        in problem.value.message
+    )
     assert counts() == before
 
 
@@ -1032,7 +1035,10 @@ def test_rules_refusing_an_update_refuse_the_whole_upload(tracked_plan, council_
     before = ProgressUpdate.objects.count()
     with pytest.raises(ImportProblem) as problem:
         apply_changes(plan_changes(parsed, tracked_plan), tracked_plan, by=plan_manager)
-    assert "Row 7: Explain why the action is off track." in problem.value.message
+    assert (
+        "Row 7: Explain why the action is off track and what is being done."
+        in problem.value.message
+    )
     assert ProgressUpdate.objects.count() == before
 
 

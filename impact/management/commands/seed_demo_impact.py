@@ -1,6 +1,7 @@
 """Give each demo council the standard assessment forms, and load the demo assessments from
 the "assessments" part of fixtures/demo/*.json (seed 000's integrated impact assessment,
-every rating and comment as printed). Run by seed_demo; safe to run again."""
+every rating and comment as printed). Run by seed_demo (the report it goes with is linked
+by seed_demo_reports); safe to run again."""
 
 import datetime
 import json
@@ -14,7 +15,6 @@ from django.utils import timezone
 from councils.models import Committee, Council
 from impact.models import Assessment, AssessmentTemplate, ClosingAnswer, Rating
 from impact.standard import STANDARD, install
-from reports.models import CommitteeReport
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
@@ -40,13 +40,6 @@ class Command(BaseCommand):
         template = AssessmentTemplate.objects.filter(
             council=council, name=row["template"]
         ).order_by("version")[0]
-        report = None
-        if row.get("report_item"):
-            report = CommitteeReport.objects.filter(
-                council=council,
-                meeting_date=_date(row["committee_date"]),
-                item_number=row["report_item"],
-            ).first()
         moment = timezone.make_aware(
             datetime.datetime.combine(_date(row["date_assessed"]), datetime.time(12))
         )
@@ -62,7 +55,6 @@ class Command(BaseCommand):
                 "head_of_service": row["head_of_service"],
                 "date_assessed": _date(row["date_assessed"]),
                 "description": row.get("description", ""),
-                "report": report,
                 "plan": council.plans.filter(slug=row.get("plan")).first(),
                 "state": row.get("state", Assessment.State.PUBLISHED),
                 "completed_at": moment,

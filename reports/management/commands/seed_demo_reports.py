@@ -1,6 +1,7 @@
-"""Load the demo councils' committee reports from the "reports" part of fixtures/demo/*.json.
-Run by seed_demo after the plans exist; safe to run again (reports are matched by council,
-meeting date and item)."""
+"""Load the demo councils' committee reports from the "reports" part of fixtures/demo/*.json,
+and link the demo assessments to the reports they go with. Run by seed_demo after the plans
+and assessments exist; safe to run again (reports are matched by council, meeting date and
+item)."""
 
 import datetime
 import json
@@ -12,6 +13,7 @@ from django.db import transaction
 
 from actionplans.models import Plan
 from councils.models import Committee, Council
+from impact.models import Assessment
 from reports.models import Appendix, CommitteeReport, ContactOfficer
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
@@ -37,6 +39,22 @@ class Command(BaseCommand):
             council = Council.objects.get(slug=data["council"]["slug"])
             for row in data.get("reports", []):
                 self._load(council, row)
+            for row in data.get("assessments", []):
+                self._link_assessment(council, row)
+
+    def _link_assessment(self, council: Council, row: dict) -> None:
+        """A demo assessment goes with the report of its committee date and item."""
+        if not row.get("report_item"):
+            return
+        day = datetime.date.fromisoformat(row["committee_date"])
+        report = CommitteeReport.objects.get(
+            council=council, meeting_date=day, item_number=row["report_item"]
+        )
+        report.assessments.add(
+            *Assessment.objects.filter(
+                council=council, report_subject=row["report_subject"], committee_date=day
+            )
+        )
 
     def _load(self, council: Council, row: dict) -> None:
         report, _ = CommitteeReport.objects.update_or_create(

@@ -10,9 +10,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -295,14 +293,31 @@ class Loader:
         )
 
 
+def demo_usernames() -> list[str]:
+    """The usernames the demo files define."""
+    names = []
+    for path in sorted(DEMO_DIR.glob("*.json")):
+        names += [user["username"] for user in json.loads(path.read_text()).get("users", [])]
+    return names
+
+
 class Command(BaseCommand):
-    help = "Load the demo councils, plans and users (idempotent: run it as often as you like)."
+    help = (
+        "Load the demo councils, plans and users (idempotent). `seed_demo` runs this, then "
+        "the loaders of the apps above it."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--quiet-users", action="store_true", help="Do not list demo users.")
+        parser.add_argument(
+            "--print-users-only", action="store_true", help="List the demo users; load nothing."
+        )
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
+        if options["print_users_only"]:
+            self._print_users(["admin", *demo_usernames()])
+            return
         usernames = ["admin"]
         for path in sorted(DEMO_DIR.glob("*.json")):
             loader = Loader(json.loads(path.read_text(encoding="utf-8")))
@@ -311,13 +326,6 @@ class Command(BaseCommand):
             plans = council.plans.count()
             actions = Action.objects.filter(plan__council=council).count()
             self.stdout.write(f"{council.name}: {plans} plans, {actions} actions")
-
-        # Committee reports live in their own app, which builds on this one: run its loader by
-        # name rather than import it, so imports keep pointing one way.
-        if apps.is_installed("reports"):
-            call_command("seed_demo_reports", stdout=self.stdout)
-        if apps.is_installed("impact"):
-            call_command("seed_demo_impact", stdout=self.stdout)
 
         admin, _ = User.objects.update_or_create(
             username="admin",
