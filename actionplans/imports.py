@@ -1,48 +1,74 @@
 """Import action plans from the spreadsheets councils keep them in (.xlsx or CSV).
 
 Council plans reach a spreadsheet as committee-paper tables: a title block, the header row
-repeated at every page break, workstream headings as rows with one cell filled, status cells
-mixing a status word with a note ("Ongoing, Jobs Fair delivered…"), one cell naming several
-lead departments. The import runs in steps a person can check before anything is saved:
+repeated at every page break, workstream headings as rows with one cell filled (or a theme
+column), status cells mixing a status word with a note ("Ongoing, Jobs Fair delivered…"), a
+RAG column beside a progress column, one cell naming several lead departments. The import
+runs in steps a person can check before anything is saved:
 
-1. read_table(): bytes -> rows of plain cell values. Refuses what is not a spreadsheet, is
-   too big, is a zip bomb or holds formulas (we store what people see, not what Excel would
-   compute).
-2. find_header(): which row is the header and which column holds which field.
-3. parse_plan(): rows -> workstreams and actions, listing what could not be read: unknown
-   status words (for a person to map), skipped rows, unreadable cells.
+1. spreadsheets.reading.read_table(): bytes -> rows of plain cell values.
+2. find_header() (spreadsheets.roles.find_layout): which row is the header and the role of
+   every column, from its header words or its cells; a person can change any role.
+3. parse_plan(): rows -> workstreams and actions, with the period the sheet reports on,
+   each status word matched to the council's vocabulary (exactly, or suggested for a person
+   to confirm), skipped rows and rows to look at.
 4. create_plan() for a new plan, or plan_changes() + apply_changes() for an edited copy of an
-   exported plan. One transaction each, all or nothing; statuses go through
-   services.record_update(), the one write path for progress.
+   exported plan. One transaction each, all or nothing. A new plan's rows are written in
+   bulk (services.record_imported_updates), the sheet's statuses dated as at its period.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from xml.etree.ElementTree import ParseError
 
-import openpyxl
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from simple_history.utils import bulk_create_with_history
 
 from actionplans.deadlines import ParsedDeadline, Precision, parse_deadline
+from actionplans.financial_calendar import financial_year_of, quarter_end
 from actionplans.models import Action, ActionLead, Plan, ProgressUpdate, Workstream
-from actionplans.services import UpdateConflict, record_update
+from actionplans.services import (
+    ImportedUpdate,
+    UpdateConflict,
+    prepare_imported_state,
+    record_imported_updates,
+    record_update,
+)
 from councils.models import Council, Department, Status, User, Ward
+from spreadsheets.reading import (
+    DEFAULT_LIMITS,
+    Cell,
+    ImportProblem,
+    Limits,
+    Row,
+    Table,
+    read_table,
+)
+from spreadsheets.roles import (
+    REFERENCE,
+    Column,
+    Layout,
+    date_of,
+    find_layout,
+    find_period,
+    normalise_header,
+    percent_of,
+    rag_of,
+    roles_for_header,
+)
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "ActionChange",
+    "Column",
     "Header",
     "ImportProblem",
     "Limits",
@@ -50,554 +76,67 @@ __all__ = [
     "ParsedPlan",
     "ParsedWorkstream",
     "Row",
+    "StatusReading",
     "Table",
     "apply_changes",
     "create_plan",
+    "field_for_header",
     "find_header",
     "normalise_header",
     "parse_plan",
     "plan_changes",
+    "read_plan",
     "read_table",
 ]
 
-
-class ImportProblem(Exception):
-    """Why a spreadsheet cannot be imported, worded for the person who uploaded it.
-
-    `row` is the spreadsheet's 1-based row number and `column` its letter, when the problem
-    sits in one place. A problem combining several lists them in `problems`."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        row: int | None = None,
-        column: str | None = None,
-        problems: list[ImportProblem] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.row = row
-        self.column = column
-        self.problems = problems if problems is not None else [self]
-
-    @classmethod
-    def at(cls, row: int, column: str | None, text: str) -> ImportProblem:
-        """A problem in one cell (or one row): "Row 12, column F: <text>"."""
-        where = f"Row {row}, column {column}" if column else f"Row {row}"
-        return cls(f"{where}: {text}", row=row, column=column)
-
-    @classmethod
-    def combine(cls, intro: str, problems: list[ImportProblem]) -> ImportProblem:
-        lines = [intro, *(f"- {problem.message}" for problem in problems)]
-        first = problems[0]
-        return cls("\n".join(lines), row=first.row, column=first.column, problems=problems)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What an upload may be. Generous for any real plan; small enough that a hostile file
-    cannot take the server's memory or time."""
-
-    max_bytes: int = 10 * 1024 * 1024
-    max_rows: int = 5000
-    max_columns: int = 60
-    max_unzipped_bytes: int = 100 * 1024 * 1024
-    max_ratio: int = 100
-
-
-DEFAULT_LIMITS = Limits()
-
-NOT_A_SPREADSHEET = (
-    "This is not an Excel (.xlsx) or CSV file. Save the spreadsheet as an Excel Workbook "
-    "(.xlsx) or as CSV and upload that."
-)
-PROTECTED_OR_XLS = (
-    "This file is password-protected, or the old .xls format: save it as .xlsx without a "
-    "password and upload that."
-)
-DAMAGED = (
-    "This Excel file is damaged and cannot be read. Open it in Excel, save a new copy as "
-    "Excel Workbook (.xlsx) and upload that."
-)
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# What openpyxl raises on a package that is a zip but not a sound workbook.
-_BROKEN_WORKBOOK = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    KeyError,
-    ValueError,
-    TypeError,
-    OSError,
-    EOFError,
-    ParseError,
-    zlib.error,
-)
-_BINARY_MAGIC = (b"PK", b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff")
-
-
-# Reading a file into a table ------------------------------------------------------------
-
-Cell = str | datetime.date | None
-
-
-@dataclass
-class Row:
-    """One spreadsheet row: its 1-based number and its cells (str, date or None), all rows
-    of a table padded to the same width."""
-
-    number: int
-    cells: list[Cell]
-
-    def filled(self) -> list[tuple[int, str | datetime.date]]:
-        return [(index, value) for index, value in enumerate(self.cells) if value is not None]
-
-    def get(self, index: int | None) -> Cell:
-        if index is None or index >= len(self.cells):
-            return None
-        return self.cells[index]
-
-
-@dataclass
-class Table:
-    rows: list[Row]
-    sheet: str
-    notes: list[str] = field(default_factory=list)
-
-
-def read_table(
-    data: bytes, filename: str, *, sheet: str | None = None, limits: Limits = DEFAULT_LIMITS
-) -> Table:
-    """The rows of an uploaded .xlsx or .csv as plain values; ImportProblem says why not."""
-    if _file_kind(data, filename, limits) == "csv":
-        table = _read_csv(data, limits)
-        if sheet:
-            table.notes.append(
-                f"A CSV file has one sheet, so the sheet name {sheet!r} was ignored."
-            )
-        return table
-    return _read_xlsx(data, sheet, limits)
-
-
-def _file_kind(data: bytes, filename: str, limits: Limits) -> str:
-    if len(data) > limits.max_bytes:
-        raise ImportProblem(
-            f"The file is {_size(len(data))}; the limit is {_size(limits.max_bytes)}. "
-            "Split the plan into smaller files."
-        )
-    if not data:
-        raise ImportProblem("The file is empty.")
-    extension = PurePath(filename).suffix.lower()
-    if data.startswith(OLE2_MAGIC) or extension == ".xls":
-        raise ImportProblem(PROTECTED_OR_XLS)
-    if extension == ".xlsx" and data.startswith(b"PK"):
-        return "xlsx"
-    if extension == ".csv" and not _looks_binary(data):
-        return "csv"
-    raise ImportProblem(NOT_A_SPREADSHEET)
-
-
-def _looks_binary(data: bytes) -> bool:
-    """A known binary format, or control bytes all through (UTF-16, or not text at all). A
-    stray NUL in a text file is removed from its cell instead (_RowCollector)."""
-    sample = data[:8192]
-    controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
-    return data.startswith(_BINARY_MAGIC) or controls > max(1, len(sample) // 100)
-
-
-def _size(count: int) -> str:
-    if count >= 1024 * 1024:
-        return f"{count / (1024 * 1024):.1f} MB"
-    if count >= 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count} bytes"
-
-
-# Control characters have no place in a plan, and PostgreSQL cannot store NUL at all: they
-# are removed from every cell, and the preview names the cells. Tab and line breaks stay.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-class _RowCollector:
-    """Keeps rows up to the last one with content, enforcing the row and column limits, and
-    removes control characters from every cell (`stripped` lists where)."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self.rows: list[Row] = []
-        self.count = 0  # rows with content; blank rows cost nothing
-        self.width = 0
-        self.stripped: list[str] = []
-
-    def add(self, number: int, cells: list[Cell]) -> None:
-        for index, value in enumerate(cells):
-            if isinstance(value, str) and _CONTROL.search(value):
-                cells[index] = _CONTROL.sub("", value).strip() or None
-                self.stripped.append(f"row {number}, column {get_column_letter(index + 1)}")
-        while cells and cells[-1] is None:
-            cells.pop()
-        if len(cells) > self.limits.max_columns:
-            raise ImportProblem(
-                f"Row {number} has content in column {get_column_letter(len(cells))}; the "
-                f"limit is {self.limits.max_columns} columns (up to column "
-                f"{get_column_letter(self.limits.max_columns)}).",
-                row=number,
-                column=get_column_letter(len(cells)),
-            )
-        self.count += bool(cells)
-        if self.count <= self.limits.max_rows:
-            self.rows.append(Row(number, cells))
-            self.width = max(self.width, len(cells))
-
-    def finish(self, empty_message: str) -> list[Row]:
-        if self.count > self.limits.max_rows:
-            raise ImportProblem(
-                f"The sheet has {self.count:,} rows; the limit is {self.limits.max_rows:,} "
-                "rows. Split the plan into smaller files."
-            )
-        while self.rows and not self.rows[-1].cells:
-            self.rows.pop()
-        if not self.rows:
-            raise ImportProblem(empty_message)
-        for row in self.rows:
-            row.cells += [None] * (self.width - len(row.cells))
-        return self.rows
-
-    def notes(self) -> list[str]:
-        if not self.stripped:
-            return []
-        shown = "; ".join(self.stripped[:10])
-        more = f"; and {len(self.stripped) - 10} more" if len(self.stripped) > 10 else ""
-        count = len(self.stripped)
-        return [
-            f"Removed hidden control characters (such as NUL), which cannot be stored, from "
-            f"{count} cell{'s' if count != 1 else ''}: {shown}{more}. Check those cells read "
-            "as they should."
-        ]
-
-
-def _clean_text(text: str) -> str | None:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    # Exports put an apostrophe before text a spreadsheet would run as a formula.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text or None
-
-
-def _formula_problem(row: int, column: int, formula: str) -> ImportProblem:
-    letter = get_column_letter(column + 1)
-    shown = formula if len(formula) <= 60 else formula[:57] + "..."
-    return ImportProblem(
-        f"Row {row}, column {letter} holds a formula ({shown}). Save a copy with values only "
-        "(Paste Special > Values) and upload that.",
-        row=row,
-        column=letter,
-    )
-
-
-# CSV ----------------------------------------------------------------------------------
-
-
-def _read_csv(data: bytes, limits: Limits) -> Table:
-    text, notes = _decode(data)
-    delimiter = _sniff_delimiter(text)
-    if delimiter != ",":
-        notes.append(f"Columns were separated by {'semicolons' if delimiter == ';' else 'tabs'}.")
-    collector = _RowCollector(limits)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for number, values in enumerate(reader, start=1):
-            collector.add(number, [_csv_cell(value, number, i) for i, value in enumerate(values)])
-    except csv.Error as exc:
-        raise ImportProblem(f"The CSV file cannot be read ({exc}).") from exc
-    rows = collector.finish("The file is empty.")
-    return Table(rows, sheet="CSV", notes=notes + collector.notes())
-
-
-def _decode(data: bytes) -> tuple[str, list[str]]:
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Excel's "CSV (Comma delimited)" on a UK Windows PC writes Windows-1252.
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ImportProblem(
-            "The CSV file's characters cannot be read: save it as 'CSV UTF-8' and upload that."
-        ) from exc
-    return text, ["The CSV file was read as Windows-1252 (Excel's usual CSV encoding), not UTF-8."]
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Comma, semicolon (Excel in much of Europe) or tab: whichever splits the first lines
-    into the most rows of one consistent width."""
-    sample = text[:20000]
-    best, best_score = ",", (0, 0)
-    for delimiter in (",", ";", "\t"):
-        try:
-            rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))[:50]
-        except csv.Error:
-            continue
-        widths = [len(row) for row in rows if any(cell.strip() for cell in row)]
-        if not widths:
-            continue
-        common = max(set(widths), key=widths.count)
-        score = (widths.count(common) if common > 1 else 0, common)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _csv_cell(value: str, row: int, column: int) -> Cell:
-    if value.strip().startswith("=") and len(value.strip()) > 1:
-        # Excel would run it on opening: the file says what to compute, not what people saw.
-        raise _formula_problem(row, column, value.strip())
-    return _clean_text(value)
-
-
-# XLSX ---------------------------------------------------------------------------------
-
-
-def _read_xlsx(data: bytes, sheet: str | None, limits: Limits) -> Table:
-    _check_zip(data, limits)
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except _BROKEN_WORKBOOK as exc:
-        raise ImportProblem(DAMAGED) from exc
-    try:
-        worksheet, notes = _choose_sheet(workbook, sheet)
-        collector = _RowCollector(limits)
-        # The stored dimensions may be wrong (some programs write "A1"): read what is there.
-        worksheet.reset_dimensions()
-        for number, cells in enumerate(worksheet.iter_rows(), start=1):
-            collector.add(number, [_xlsx_cell(cell, number, i) for i, cell in enumerate(cells)])
-        rows = collector.finish(f"The file is empty: the sheet '{worksheet.title}' has no rows.")
-    except _BROKEN_WORKBOOK as exc:
-        raise ImportProblem(DAMAGED) from exc
-    finally:
-        workbook.close()
-    return Table(rows, sheet=worksheet.title, notes=notes + collector.notes())
-
-
-def _check_zip(data: bytes, limits: Limits) -> None:
-    """Refuse a zip bomb before openpyxl inflates anything. The declared sizes can be
-    trusted as a bound: zipfile stops inflating a member at its declared size."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
-        raise ImportProblem(DAMAGED) from exc
-    unzipped = sum(member.file_size for member in members)
-    if unzipped > limits.max_unzipped_bytes:
-        raise ImportProblem(
-            f"This Excel file unpacks to {_size(unzipped)}; the limit is "
-            f"{_size(limits.max_unzipped_bytes)}. Split the plan into smaller files."
-        )
-    if unzipped > limits.max_ratio * len(data):
-        raise ImportProblem(
-            f"This Excel file unpacks to {unzipped // len(data):,} times its size, far more than "
-            "any spreadsheet does. It may be damaged or built to cause harm, so it was not read."
-        )
-
-
-def _choose_sheet(workbook, name: str | None):
-    names = workbook.sheetnames
-    if name is None:
-        if not workbook.worksheets:
-            raise ImportProblem("The file is empty: it has no sheets.")
-        worksheet = workbook.worksheets[0]
-        others = [other for other in names if other != worksheet.title]
-        notes = [f"Read the first sheet, '{worksheet.title}'."] if others else []
-        if others:
-            notes.append(f"The file also has: {', '.join(others)} (choose another by its name).")
-        return worksheet, notes
-    matches = [other for other in names if other.casefold() == name.strip().casefold()]
-    if not matches or matches[0] not in [ws.title for ws in workbook.worksheets]:
-        listed = ", ".join(f"'{other}'" for other in names)
-        raise ImportProblem(f"There is no sheet called '{name}'. The sheets are: {listed}.")
-    return workbook[matches[0]], []
-
-
-def _xlsx_cell(cell, row: int, column: int) -> Cell:
-    if cell.data_type == "f":
-        formula = getattr(cell.value, "text", None) or str(cell.value)
-        raise _formula_problem(row, column, formula)
-    value = cell.value
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return _number_text(value, getattr(cell, "number_format", "General") or "General")
-    return _clean_text(_OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), str(value)))
-
-
-# Excel writes characters XML cannot hold (control characters) as _xHHHH_, and a literal
-# "_x" as _x005F_x; openpyxl leaves them as they are. Decoded here, so a control character
-# is seen (and removed) rather than kept as "_x0007_".
-_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _number_text(value: float, number_format: str) -> str:
-    """A number as the person saw it: 1.0 -> "1" (a reference), 0.4 shown as 40% -> "40%"."""
-    percent = "%" in number_format
-    if percent:
-        value = value * 100
-    text = str(int(value)) if float(value).is_integer() else f"{value:.10g}"
-    return text + "%" if percent else text
-
-
-# Finding the header row -----------------------------------------------------------------
-
-HEADER_SCAN_ROWS = 20
-NO_HEADER = (
-    f"No header row found in the first {HEADER_SCAN_ROWS} rows: expected columns such as "
-    "Action, Lead, Deadline, Status"
-)
-
-# Header wordings seen in council plans, after normalise_header(). Read-only columns of our
-# own export (Deadline date, Overdue, RAG, Last updated) are recognised so they are not reported as
-# unknown, and never imported.
-_SYNONYMS: dict[str, str] = {
-    "reference": "ref|reference|no|number|#|item|ref no",
-    "title": "action|actions|action relating to|activity|activities|title|description of action",
-    "workstream": "workstream|theme|objective|strand",
-    "lead": "lead|leads|lead department|lead service|responsible|owner|who",
-    "lead_officer": "lead officer|responsible officer|officer",
-    "deadline": "deadline|deadlines|timescale|timescales|target date|due|due date|by when"
-    "|completion date|when",
-    "status": "status|progress|rag status|update",
-    "rag": "rag",
-    "percent": "% complete|percent complete|complete %|%|complete",
-    "commentary": "comments|comment|commentary|notes|latest update",
-    "description": "description",
-    "outcomes": "outcomes|outcome|expected outcomes",
-    "measures": "measures|measure|measures/kpi|kpi|kpis|performance measures|success measures",
-    "partners": "partners|possible partners|possible partners/links|partners/links",
-    "priority": "priority",
-    "ward": "ward|wards",
-    "key": "action id",
-    "deadline_date": "deadline date",
-    "overdue": "overdue",
-    "last_updated": "last updated",
-}
-_FIELD_OF = {word: name for name, words in _SYNONYMS.items() for word in words.split("|")}
-READ_ONLY_FIELDS = frozenset({"rag", "deadline_date", "overdue", "last_updated"})
-# Seed 000 calls its action column "Workstream"; a pilot list may lead with "Priority".
-_TITLE_FALLBACKS = ("workstream", "priority")
-# "1.", "10a", "1.2", "SP1", "3)": a reference, never a heading or a title.
-_REFERENCE = re.compile(r"^(?:[A-Za-z]{1,4}[ -]?)?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?[.)]?$")
-
-
-@dataclass
-class Header:
-    """The header row: its spreadsheet row number, its position in Table.rows, the field of
-    each recognised column (by 0-based index) and every header text as written."""
-
-    row: int
-    position: int
-    columns: dict[int, str]
-    texts: dict[int, str]
-    unrecognised: list[str]
-
-    def index_of(self, field_name: str) -> int | None:
-        return next((i for i, name in self.columns.items() if name == field_name), None)
-
-
-def normalise_header(text: str) -> str:
-    """'Possible partners/ links' -> 'possible partners/links'; 'Ref.' -> 'ref'."""
-    text = " ".join(str(text).lower().replace("(s)", "").split())
-    text = re.sub(r"\s*/\s*", "/", text)
-    return text.strip(" .:;,*-\u2013\u2014_()[]?")
+Header = Layout  # the header row and every column's role
 
 
 def field_for_header(text: str) -> str | None:
-    name = normalise_header(text)
-    if name in _FIELD_OF:
-        return _FIELD_OF[name]
-    if name.startswith(("progress ", "status ")):  # "Progress Q2", "Status at 31 March"
-        return "status"
-    return None
+    """The role a header's words give on their own, or None."""
+    found = roles_for_header(text)
+    return found[1][0] if found else None
 
 
-def find_header(table: Table) -> Header:
-    """The header: of the first 20 rows with content, the one naming most known fields, an
-    action title among them."""
-    best: Header | None = None
-    positions = [i for i, row in enumerate(table.rows) if row.filled()][:HEADER_SCAN_ROWS]
-    for position in positions:
-        header = _read_header(table, position)
-        if header is not None and (best is None or len(header.columns) > len(best.columns)):
-            best = header
-    if best is None:
-        raise ImportProblem(NO_HEADER)
-    return best
+def find_header(
+    table: Table, council: Council | None = None, *, chosen: dict[str, str] | None = None
+) -> Layout:
+    """The header row and every column's role; `chosen` holds the roles a person picked
+    (header or column letter -> role)."""
+    return find_layout(table, chosen=chosen, status_words=status_words(council))
 
 
-def _read_header(table: Table, position: int) -> Header | None:
-    row = table.rows[position]
-    texts = {i: value for i, value in row.filled() if isinstance(value, str)}
-    columns = {i: name for i, text in texts.items() if (name := field_for_header(text))}
-    _settle_ambiguous_columns(columns)
-    duplicates = _drop_duplicate_fields(columns)
-    if "title" not in columns.values():
-        return None
-    reference = _blank_reference_column(table, position, columns, texts)
-    if reference is not None:
-        columns[reference] = "reference"
-    if len(columns) < 2:
-        return None
-    unrecognised = [
-        f"{texts[i]} (column {get_column_letter(i + 1)}"
-        + (", a second column for the same thing)" if i in duplicates else ")")
-        for i in sorted(texts)
-        if i not in columns
-    ]
-    return Header(row.number, position, dict(sorted(columns.items())), texts, unrecognised)
+def status_words(council: Council | None) -> list[str]:
+    """Words a status cell may hold: the council's labels and the common wording."""
+    labels = [status.label for status in council.statuses.all()] if council else []
+    return labels + [word for words in COMMON_WORDING.values() for word in words.split("|")]
 
 
-def _settle_ambiguous_columns(columns: dict[int, str]) -> None:
-    if "title" not in columns.values():
-        for fallback in _TITLE_FALLBACKS:
-            index = next((i for i, name in sorted(columns.items()) if name == fallback), None)
-            if index is not None:
-                columns[index] = "title"
-                break
-    if "status" not in columns.values():
-        index = next((i for i, name in sorted(columns.items()) if name == "rag"), None)
-        if index is not None:
-            columns[index] = "status"
-
-
-def _drop_duplicate_fields(columns: dict[int, str]) -> set[int]:
-    seen: set[str] = set()
-    dropped = set()
-    for index in sorted(columns):
-        if columns[index] in seen:
-            dropped.add(index)
-        seen.add(columns[index])
-    for index in dropped:
-        del columns[index]
-    return dropped
-
-
-def _blank_reference_column(
-    table: Table, position: int, columns: dict[int, str], texts: dict[int, str]
-) -> int | None:
-    """Seed 002 leaves its "1.", "2." column unheaded: a blank-headed column just left of the
-    table whose cells below are mostly references (heading rows, one cell wide, not counted)."""
-    index = min(columns) - 1 if columns else -1
-    if index < 0 or index in texts or "reference" in columns.values():
-        return None
-    below = table.rows[position + 1 : position + 31]
-    values = [row.get(index) for row in below if len(row.filled()) > 1 and row.get(index)]
-    refs = [v for v in values if isinstance(v, str) and _REFERENCE.match(v)]
-    return index if refs and len(refs) * 2 > len(values) else None
+def read_plan(
+    data: bytes,
+    filename: str,
+    council: Council,
+    *,
+    sheet: str | None = None,
+    roles: dict[str, str] | None = None,
+    as_at: datetime.date | None = None,
+    status_map: dict | None = None,
+    accept_suggestions: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ParsedPlan:
+    """Read an uploaded file once, all the way to the plan it holds. ImportProblem if the
+    file is refused outright (not a spreadsheet, laid out wide, no action column)."""
+    table = read_table(data, filename, sheet=sheet, limits=limits)
+    header = find_header(table, council, chosen=roles)
+    return parse_plan(
+        table,
+        header,
+        council,
+        status_map=status_map,
+        as_at=as_at,
+        accept_suggestions=accept_suggestions,
+        filename=filename,
+    )
 
 
 # Parsing rows into a plan ---------------------------------------------------------------
@@ -608,6 +147,8 @@ PAGE_TITLE = "title repeated above the header; skipped"
 NO_TITLE = "no action title; skipped"
 NOTE_BELOW = "note below the table, not a workstream; skipped"
 NOTE = "key, note or page number; skipped"
+TOTALS = "totals row; skipped"
+FOOTER = "key, source, note or signature below the table; skipped"
 
 # "Strategic Planning: Objective 1: To consider…" or "Objective 3: To ensure…".
 _HEADING = re.compile(
@@ -617,6 +158,18 @@ _HEADING = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _NOTE = re.compile(r"^(?:(?:key|notes?|nb|sources?)\s*[:\-\u2013]|\*|page \d+(?: of \d+)?$)", re.I)
+# Rows below a table that are not actions, whatever else the row holds.
+_TOTALS = re.compile(
+    r"^(?:grand |sub-?)?totals?\b\s*:?|^(?:count|number|no\.?) of actions\b|^overall\s*:?$", re.I
+)
+_FOOTER = re.compile(
+    r"^(?:keys?|rag key|status key|legend|sources?|data source|notes?|nb|n\.b\.?|footnotes?"
+    r"|signed|signature|approved by|prepared by|authori[sz]ed by|date of approval|print name"
+    r"|version|document owner|date printed|printed on|last saved)\b\s*[:\-\u2013]?"
+    r"|^(?:red|amber|green|blue|grey|r|a|g|b)\s*[=:\-\u2013]\s*\S"
+    r"|^\*",
+    re.I,
+)
 _PAGE_TITLE = re.compile(r"^(?:appendix|annex|annexe|schedule|page)\b", re.I)
 _BULLET = re.compile(r"^[\u2022\u25e6\u25aa\u25cf\u00b7\uf0b7]\s*")
 _AIMS = {
@@ -626,6 +179,7 @@ _AIMS = {
     "serves_advance_equality": re.compile(r"\badvanc\w*\s+(?:of\s+)?equality\s+of\s+opport", re.I),
     "serves_foster_relations": re.compile(r"\bfoster\w*\s+good\s+relations", re.I),
 }
+_DONE_WORDS = re.compile(r"^(?:y|yes|done|complete|completed|achieved|x|✓|✔|true)$", re.I)
 
 
 @dataclass(eq=False)
@@ -658,19 +212,29 @@ class ParsedAction:
     lead_officer_title: str = ""
     deadline_value: str | datetime.date | None = None
     deadline: ParsedDeadline = NO_DEADLINE
-    status: Status | None = None
-    status_text: str = ""  # the cell as written when its words are not a known status
+    status: Status | None = None  # confirmed: exactly the council's word, or chosen
+    suggestion: Status | None = None  # what the importer would choose, for a person to confirm
+    status_text: str = ""  # the status cell's words when they are not exactly a status
+    reading: str | None = None  # the key of the StatusReading this row's status comes from
+    rag: str = ""
     commentary: str = ""
     percent: int | None = None
+    completed_on: datetime.date | None = None
+    updated_on: datetime.date | None = None  # a Last updated column's date
     key: int | None = None
     serves_eliminate_discrimination: bool = False
     serves_advance_equality: bool = False
     serves_foster_relations: bool = False
     bad_fields: set[str] = field(default_factory=set)  # cells that could not be read
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def workstream_label(self) -> str:
-        return str(self.workstream) if self.workstream else ""
+        if self.workstream is None:
+            return ""
+        if self.workstream.parent is not None and not self.workstream.reference:
+            return f"{self.workstream.parent} > {self.workstream}"
+        return str(self.workstream)
 
     @property
     def lead_label(self) -> str:
@@ -680,6 +244,31 @@ class ParsedAction:
         return departments or self.lead_officer_title
 
 
+@dataclass(eq=False)
+class StatusReading:
+    """One thing a sheet says about status that is not exactly a status of the council: a
+    status word ("Under control"), a RAG letter with no status word, or progress text with
+    neither. A person confirms what it means; `suggested` is the importer's choice."""
+
+    key: str  # the words as written; "RAG: A" for a RAG cell; "" for progress text
+    rows: list[int]
+    suggested: str  # a Status pk as text, BY_RAG, BY_WORDS, or NO_STATUS
+    how: str  # why: "common wording", "the RAG in the same row", "words in the cell"
+    suggestion: Status | None = None  # when `suggested` is one status
+    chosen: str | None = None  # what it was confirmed to mean, once it is
+
+    @property
+    def label(self) -> str:
+        if self.key == "":
+            return "Progress text with no status word or RAG"
+        return self.key
+
+
+BY_RAG = "rag"
+BY_WORDS = "words"
+NO_STATUS = "none"
+
+
 @dataclass
 class ParsedPlan:
     """Everything read from a table, and everything that could not be, for a person to check."""
@@ -687,20 +276,37 @@ class ParsedPlan:
     sheet: str
     header_row: int
     fields: set[str]
-    columns: dict[str, str]  # field -> column letter
+    letters: dict[str, str]  # role -> column letter (the first column with it)
+    columns: list[Column] = field(default_factory=list)
+    filename: str = ""
     workstreams: list[ParsedWorkstream] = field(default_factory=list)
     actions: list[ParsedAction] = field(default_factory=list)
     new_departments: list[str] = field(default_factory=list)
+    readings: list[StatusReading] = field(default_factory=list)
     unknown_statuses: dict[str, list[int]] = field(default_factory=dict)
     skipped: list[tuple[int, str]] = field(default_factory=list)
     blank_rows: int = 0
-    unrecognised_columns: list[str] = field(default_factory=list)
     errors: list[ImportProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    as_at: datetime.date | None = None
+    as_at_source: str = ""  # how the date was found, for the preview
+
+    @property
+    def unrecognised_columns(self) -> list[str]:
+        return [
+            column.described + (f": {column.note}" if column.note else "")
+            for column in self.columns
+            if not column.role
+        ]
+
+    @property
+    def warnings(self) -> list[tuple[int, str]]:
+        return [(action.row, text) for action in self.actions for text in action.warnings]
 
     def summary(self) -> list[str]:
         """Lines for the command line and the preview page."""
         lines = [self._counts(), f"Sheet '{self.sheet}', header on row {self.header_row}."]
+        lines.append(self.as_at_line())
         lines += self.notes
         if self.blank_rows:
             lines.append(f"{self.blank_rows} blank row{_s(self.blank_rows)} skipped.")
@@ -710,13 +316,26 @@ class ParsedPlan:
         lines += [f"{_rows_text(rows)}: {reason}" for reason, rows in by_reason.items()]
         if self.unrecognised_columns:
             lines.append("Columns not imported: " + "; ".join(self.unrecognised_columns) + ".")
+        if self.warnings:
+            lines.append(
+                f"{len(self.warnings)} row{_s(len(self.warnings))} to look at after the import "
+                "(listed with the actions)."
+            )
         if self.unknown_statuses:
             listed = "; ".join(
-                f"'{_short(text)}' ({_rows_text(rows).lower()})"
+                f"'{_short(text) or 'progress text'}' ({_rows_text(rows).lower()})"
                 for text, rows in self.unknown_statuses.items()
             )
-            lines.append(f"Status words not in the council's vocabulary: {listed}.")
+            lines.append(f"Statuses to confirm: {listed}.")
         return lines + [problem.message for problem in self.errors]
+
+    def as_at_line(self) -> str:
+        if self.as_at is None:
+            return (
+                "The sheet does not say when it reports as at: its statuses will be dated "
+                "the day they are imported. Choose the date if it reports an earlier period."
+            )
+        return f"Statuses are recorded as at {self.as_at:%-d %B %Y} ({self.as_at_source})."
 
     def _counts(self) -> str:
         text = (
@@ -736,6 +355,8 @@ def _s(count: int) -> str:
 
 
 def _rows_text(rows: list[int]) -> str:
+    if len(rows) > 12:
+        return f"Rows {', '.join(str(row) for row in rows[:10])} and {len(rows) - 10} more"
     return f"Row{_s(len(rows))} " + ", ".join(str(row) for row in rows)
 
 
@@ -772,16 +393,63 @@ def _split_list(text: str) -> list[str]:
 
 def parse_plan(
     table: Table,
-    header: Header,
+    header: Layout,
     council: Council,
     *,
-    status_map: dict[str, Status | None] | None = None,
+    status_map: dict | None = None,
+    as_at: datetime.date | None = None,
+    accept_suggestions: bool = False,
+    filename: str = "",
 ) -> ParsedPlan:
     """Read the rows below the header into workstreams and actions of `council`'s plan.
 
-    `status_map` says what status cells the vocabulary does not know mean: text (or the
-    words a cell starts with) -> a status, or None for "no status, keep the words"."""
-    return _PlanReader(table, header, council, status_map).read()
+    `status_map` says what the status readings mean: its key (the words as written) -> a
+    Status, None (no status: keep the words), or BY_RAG / BY_WORDS (each row's RAG or
+    words). `accept_suggestions` takes the importer's suggestion for every reading not in
+    the map. `as_at` is the day the sheet reports as at, if the person chose one."""
+    reader = _PlanReader(table, header, council, status_map, accept_suggestions)
+    parsed = reader.read()
+    parsed.filename = filename
+    _find_as_at(parsed, table, header, council, as_at)
+    return parsed
+
+
+def _find_as_at(parsed: ParsedPlan, table: Table, header: Layout, council: Council, chosen) -> None:
+    if chosen is not None:
+        parsed.as_at, parsed.as_at_source = chosen, "the date you chose"
+        return
+    fy_start = council.financial_year_start_month
+    texts = [
+        ("the header", column.header)
+        for role in ("commentary", "status", "rag", "percent")
+        for column in header.columns
+        if column.role == role and column.header
+    ]
+    texts += [
+        ("the title", value)
+        for row in table.rows[: header.position]
+        for _, value in row.filled()
+        if isinstance(value, str)
+    ]
+    texts.append(("the sheet name", table.sheet))
+    if parsed.filename:
+        texts.append(("the file name", PurePath(parsed.filename).stem.replace("_", " ")))
+    period = find_period(
+        texts,
+        quarter_end=lambda year, n: quarter_end(year, n, fy_start),
+        financial_year_of=lambda day: financial_year_of(day, fy_start),
+    )
+    parsed.as_at, parsed.as_at_source = period.as_at, period.source
+    if period.as_at is not None and period.as_at > timezone.localdate():
+        parsed.notes.append(
+            f"The sheet reports as at {period.as_at:%-d %B %Y}, which is in the future: its "
+            "statuses will be dated today instead. Choose the date if that is wrong."
+        )
+        parsed.as_at, parsed.as_at_source = None, ""
+    if period.unresolved:
+        parsed.notes.append(
+            f"{period.unresolved[0].upper()}{period.unresolved[1:]}: choose the date."
+        )
 
 
 @dataclass
@@ -794,26 +462,47 @@ class _PlanReader:
     def __init__(
         self,
         table: Table,
-        header: Header,
+        header: Layout,
         council: Council,
-        status_map: dict[str, Status | None] | None,
+        status_map: dict | None,
+        accept_suggestions: bool,
     ) -> None:
         self.table = table
         self.header = header
         self.council = council
-        self.column = {name: index for index, name in header.columns.items()}
-        self.first_column = min(header.columns)
+        self.column = {}
+        for column in header.columns:
+            if column.role:
+                self.column.setdefault(column.role, column.index)
+        self.many = {
+            role: header.indexes_of(role)
+            for role in (
+                "lead",
+                "description",
+                "partners",
+                "wards",
+                "outcomes",
+                "measures",
+                "commentary",
+            )
+        }
+        self.groups = header.indexes_of("group")
+        self.first_column = min(header.roles) if header.roles else 0
         self.parsed = ParsedPlan(
             sheet=table.sheet,
             header_row=header.row,
-            fields=set(header.columns.values()),
-            columns={name: get_column_letter(i + 1) for i, name in header.columns.items()},
-            unrecognised_columns=list(header.unrecognised),
+            fields={role for role in header.roles.values() if role != "ignore"},
+            letters={
+                role: get_column_letter(index + 1)
+                for role, index in reversed(list(self.column.items()))
+            },
+            columns=list(header.columns),
             notes=list(table.notes),
         )
         self.leads = _LeadReader(council)
-        self.statuses = _StatusReader(council, status_map)
+        self.statuses = _StatusReader(council, status_map, accept_suggestions)
         self.current: ParsedWorkstream | None = None
+        self.grouped: dict[tuple[str, ...], ParsedWorkstream] = {}
 
     def read(self) -> ParsedPlan:
         lines = self._classify(self.table.rows[self.header.position + 1 :])
@@ -824,6 +513,7 @@ class _PlanReader:
                 self._add_action(line.row)
         self.parsed.new_departments = self.leads.new
         self.parsed.skipped.sort()
+        self.statuses.finish(self.parsed)
         if not self.parsed.actions:
             self.parsed.errors.append(
                 ImportProblem(f"No actions found below the header on row {self.header.row}.")
@@ -854,14 +544,25 @@ class _PlanReader:
             return self._skip(row, REPEATED_HEADER)
         if row.number in page_titles:
             return self._skip(row, PAGE_TITLE)
-        only = filled[0][1] if len(filled) == 1 else None
+        first = filled[0][1]
+        only = first if len(filled) == 1 else None
         if isinstance(only, str) and _NOTE.match(only):
             return self._skip(row, NOTE)
+        if isinstance(first, str):
+            if _TOTALS.match(first):
+                return self._skip(row, TOTALS)
+            if _FOOTER.match(first) and (len(filled) == 1 or not self._has_title_text(row, first)):
+                return self._skip(row, FOOTER)
         if self._is_heading(filled):
             return "heading"
         if not _one_line(row.get(self.column["title"])):
             return self._skip(row, NO_TITLE)
         return "action"
+
+    def _has_title_text(self, row: Row, first: str) -> bool:
+        """A footer word starting a real action's title ("Source new funding") is a title."""
+        title = row.get(self.column["title"])
+        return isinstance(title, str) and title is not first and len(title.split()) > 3
 
     def _skip(self, row: Row, reason: str) -> None:
         self.parsed.skipped.append((row.number, reason))
@@ -880,7 +581,9 @@ class _PlanReader:
         if len(filled) != 1:
             return False
         index, value = filled[0]
-        return index <= self.first_column and isinstance(value, str) and not _REFERENCE.match(value)
+        if self.groups and index in self.groups:
+            return False  # a group cell on a row of its own: an action with no title
+        return index <= self.first_column and isinstance(value, str) and not REFERENCE.match(value)
 
     def _page_title_rows(self, rows: list[Row]) -> set[int]:
         """Rows such as "Appendix 2" or the plan's title printed again just above a repeated
@@ -949,36 +652,57 @@ class _PlanReader:
         self.parsed.workstreams.append(workstream)
         return workstream
 
-    def _named_workstream(self, text: str, row: int) -> ParsedWorkstream:
-        """The workstream a Workstream column names ("Objective 1: To consider…" in our
-        export), created at the top level if no heading had it."""
+    def _grouped_workstream(self, row: Row) -> ParsedWorkstream | None:
+        """The workstream one or two group columns name. A blank top-level cell means no
+        workstream; a blank second-level cell, the top-level group itself. Our own export's
+        "Objective 1: To consider…" or "Strand > Objective" finds the heading it names."""
+        names = [_one_line(row.get(index)) for index in self.groups]
+        if not names or not names[0]:
+            return self.current if not self.groups else None
+        if len(names) == 1 and (found := self._heading_named(names[0])) is not None:
+            return found
+        parent = None
+        path: tuple[str, ...] = ()
+        for name in names:
+            if not name:
+                break
+            path += (_fold(name),)
+            if path not in self.grouped:
+                self.grouped[path] = self._workstream(row.number, name, parent=parent)
+            parent = self.grouped[path]
+        return parent
+
+    def _heading_named(self, text: str) -> ParsedWorkstream | None:
         wanted = {_fold(text), _fold(text.split(">")[-1])}
         for workstream in self.parsed.workstreams:
             if wanted & {_fold(workstream.title), _fold(str(workstream))}:
                 return workstream
-        return self._workstream(row, text)
+        return None
 
     # Actions
 
     def _add_action(self, row: Row) -> None:
         action = ParsedAction(row=row.number, title=_one_line(self._value(row, "title")))
         action.reference = _one_line(self._value(row, "reference"))
-        named = _one_line(self._value(row, "workstream"))
-        action.workstream = self._named_workstream(named, row.number) if named else self.current
+        action.workstream = self._grouped_workstream(row) if self.groups else self.current
         if action.workstream is not None:
             action.workstream.action_count += 1
-        action.description = _block(self._value(row, "description"), bullets=True)
-        action.outcomes = _block(self._value(row, "outcomes"), bullets=True)
-        action.measures_text = _block(self._value(row, "measures"), bullets=True)
+        action.description = self._joined(row, "description", bullets=True)
+        action.outcomes = self._joined(row, "outcomes", bullets=True)
+        action.measures_text = self._joined(row, "measures", bullets=True)
         action.priority = _one_line(self._value(row, "priority"))
-        action.partners_note = _block(self._value(row, "partners"))
-        action.wards = _split_list(_as_text(self._value(row, "ward")))
+        action.partners_note = self._joined(row, "partners")
+        action.wards = _unique(
+            name for index in self.many["wards"] for name in _split_list(_as_text(row.get(index)))
+        )
         for name, pattern in _AIMS.items():
             setattr(action, name, bool(pattern.search(action.outcomes)))
         self._read_lead(action, row)
         self._read_deadline(action, row)
-        self._read_status(action, row)
         self._read_percent(action, row)
+        self._read_completion(action, row)
+        self._read_updated(action, row)
+        self._read_status(action, row)
         self._read_key(action, row)
         self._check_lengths(action)
         self.parsed.actions.append(action)
@@ -986,44 +710,94 @@ class _PlanReader:
     def _value(self, row: Row, name: str) -> Cell:
         return row.get(self.column.get(name))
 
+    def _joined(self, row: Row, role: str, *, bullets: bool = False) -> str:
+        parts = [_block(row.get(index), bullets=bullets) for index in self.many[role]]
+        return "\n\n".join(part for part in parts if part)
+
     def _error(self, row: int, column: str | None, text: str) -> None:
         self.parsed.errors.append(ImportProblem.at(row, column, text))
 
     def _read_lead(self, action: ParsedAction, row: Row) -> None:
-        departments, officer = self.leads.read(_block(self._value(row, "lead")))
-        action.departments = departments
-        action.lead_officer_title = _one_line(self._value(row, "lead_officer")) or officer
+        departments, officers = [], []
+        for index in self.many["lead"]:
+            names, officer = self.leads.read(_block(row.get(index)))
+            departments += names
+            if officer:
+                officers.append(officer)
+        action.departments = _unique(departments)
+        action.lead_officer_title = _one_line(self._value(row, "lead_officer")) or ", ".join(
+            officers
+        )
 
     def _read_deadline(self, action: ParsedAction, row: Row) -> None:
         value = self._value(row, "deadline")
-        if value is not None:
-            action.deadline_value = value
-            fy_start = self.council.financial_year_start_month
-            action.deadline = parse_deadline(value, fy_start_month=fy_start)
+        if value is None:
+            return
+        if isinstance(value, str) and (day := date_of(value)) is not None and value.isdigit():
+            value = day  # an Excel serial number stored as a plain number
+        action.deadline_value = value
+        fy_start = self.council.financial_year_start_month
+        action.deadline = parse_deadline(value, fy_start_month=fy_start)
+
+    def _read_completion(self, action: ParsedAction, row: Row) -> None:
+        value = self._value(row, "completion_date")
+        if value is None:
+            return
+        day = date_of(value)
+        if day is not None:
+            action.completed_on = day
+        elif isinstance(value, str) and _DONE_WORDS.match(value.strip()):
+            action.completed_on = None
+            action.status_text = action.status_text or ""
+            action.bad_fields.add("done_without_date")
+        else:
+            action.warnings.append(
+                f"the completion date '{_short(str(value), 40)}' is not a date, so the action "
+                "is not marked complete"
+            )
+
+    def _read_updated(self, action: ParsedAction, row: Row) -> None:
+        value = self._value(row, "last_updated")
+        if value is None:
+            return
+        day = date_of(value)
+        if day is not None and day <= timezone.localdate():
+            action.updated_on = day
+        elif isinstance(value, str):
+            # A note where a date was expected ("Awaiting 2023 data") is still said.
+            header = self.header.columns[
+                [c.index for c in self.header.columns].index(self.column["last_updated"])
+            ].header
+            note = f"{header.strip() or 'Updated'}: {_block(value)}"
+            action.commentary = "\n".join(part for part in (action.commentary, note) if part)
 
     def _read_status(self, action: ParsedAction, row: Row) -> None:
         text = _block(self._value(row, "status"))
-        comment = _block(self._value(row, "commentary"))
-        rest = ""
-        if text:
-            reading = self.statuses.read(text)
-            if reading is None:
-                action.status_text = text
-                self.parsed.unknown_statuses.setdefault(text, []).append(row.number)
-            else:
-                action.status, rest = reading
-        action.commentary = "\n".join(part for part in (rest, comment) if part)
+        rag_cell = _one_line(self._value(row, "rag"))
+        action.rag = rag_of(rag_cell) or ""
+        if rag_cell and not action.rag:
+            action.warnings.append(f"'{_short(rag_cell, 30)}' is not a RAG colour (R, A, G, B)")
+        comment = self._joined(row, "commentary")
+        if action.commentary:
+            comment = "\n".join(part for part in (comment, action.commentary) if part)
+        self.statuses.read(action, text, rag_cell, comment, done=self._done(action))
+
+    @staticmethod
+    def _done(action: ParsedAction) -> bool:
+        done = action.completed_on is not None or "done_without_date" in action.bad_fields
+        action.bad_fields.discard("done_without_date")
+        return done
 
     def _read_percent(self, action: ParsedAction, row: Row) -> None:
         text = _one_line(self._value(row, "percent"))
         if not text:
             return
-        action.percent = _percent(text)
+        action.percent = percent_of(text)
         if action.percent is None:
             action.bad_fields.add("percent")
             self._error(
                 row.number,
-                self.parsed.columns["percent"],
+                self.parsed.letters["percent"],
                 f"'{_short(text, 40)}' is not a % complete: enter a number from 0 to 100.",
             )
 
@@ -1033,7 +807,7 @@ class _PlanReader:
             action.key = int(text)
         elif text:
             action.bad_fields.add("key")
-            self._error(row.number, self.parsed.columns["key"], f"'{text}' is not an Action ID.")
+            self._error(row.number, self.parsed.letters["key"], f"'{text}' is not an Action ID.")
 
     def _check_lengths(self, action: ParsedAction) -> None:
         # The database's limits, so a long cell is reported here rather than failing later.
@@ -1044,41 +818,51 @@ class _PlanReader:
             ("lead", action.lead_officer_title, 300, "lead officer"),
             ("deadline", action.deadline.text, 500, "deadline"),
             *(("lead", name, 200, "department name") for name in action.departments),
-            *(("ward", name, 200, "ward name") for name in action.wards),
+            *(("wards", name, 200, "ward name") for name in action.wards),
         ]
         for name, value, limit, what in checks:
             if len(value) > limit:
-                column = self.parsed.columns.get(name)
+                column = self.parsed.letters.get(name)
                 text = f"the {what} is {len(value)} characters; the limit is {limit}."
                 self._error(action.row, column, text)
 
 
-def _percent(text: str) -> int | None:
-    """ "40", "40%", "40 %" -> 40; "0.4" (a fraction, as Excel stores 40%) -> 40."""
-    match = re.fullmatch(r"(\d{1,3}(?:\.\d+)?)\s*(%?)", text)
-    if match is None:
-        return None
-    number = float(match[1])
-    if not match[2] and 0 < number < 1:
-        number *= 100
-    return round(number) if 0 <= number <= 100 else None
-
-
 # Status cells -----------------------------------------------------------------------------
 
-# Status words councils use. Mapping one of these to this council's vocabulary translates it,
-# so the words are dropped; any other mapped text is a note ("Initial proposals complete") and
-# is kept as the commentary, as is anything longer than four words.
-_STATUS_WORDS = (
-    "not started|yet to start|due to start|not yet started|started|in progress|ongoing"
-    "|on target|on track|on schedule|achieved|achieved or on target|under control"
-    "|behind schedule|behind|delayed|at risk|off track|overdue|pending|on hold|complete"
-    "|completed|done|closed|dropped|withdrawn|cancelled|superseded|not applicable|n/a|tbc"
+# What councils write, whatever their own vocabulary calls it: the kind of status each means.
+COMMON_WORDING: dict[str, str] = {
+    "complete": "complete|completed|achieved|done|delivered|finished|implemented|met"
+    "|fully achieved|fully implemented|closed - complete|completed/closed|blue",
+    "on_target": "on track|on target|on schedule|green|in progress|ongoing|started|progressing"
+    "|on course|good progress|in hand|going well|underway|under way|progressing well"
+    "|no issues|not yet complete|nearing completion|near completion|almost complete"
+    "|partially complete|partly complete|continuing|live|active|in place",
+    "amber": "under control|minor issues|some issues|some slippage|slight delay|at risk"
+    "|minor slippage|some concerns|amber|partially achieved|partly achieved|minor delay"
+    "|issues|concerns|risk|slipping|some delay",
+    "red": "behind schedule|behind|slipped|slippage|delayed|off track|off target"
+    "|significant issues|major issues|not on track|overdue|not achieved|missed|red"
+    "|serious concerns|stalled|significant delay|significantly delayed|failed|late",
+    "not_started": "pending|not started|yet to start|not yet started|due to start|to start"
+    "|planned|not due to start|not commenced|not yet commenced|not yet due|future|scheduled"
+    "|not yet begun|awaiting start|grey|gray",
+    "closed": "suspended|deferred|deleted|on hold|withdrawn|cancelled|canceled|dropped"
+    "|superseded|no longer required|closed|stopped|paused|not applicable|n/a|merged|removed"
+    "|discontinued|abandoned",
+}
+_KIND_OF = {word: kind for kind, words in COMMON_WORDING.items() for word in words.split("|")}
+_WORDS_INSIDE = sorted(_KIND_OF, key=len, reverse=True)
+_WORDS_INSIDE_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(word) for word in _WORDS_INSIDE if len(word) > 3) + r")\b",
+    re.I,
 )
-_STATUS_PHRASES = frozenset(_STATUS_WORDS.split("|"))
-# Longer words first: "Amber" is a RAG word before "A" is a RAG letter.
-_RAG_TOKENS = {"red": "red", "amber": "amber", "green": "green", "blue": "blue"}
-_RAG_TOKENS |= {word[0]: rag for word, rag in _RAG_TOKENS.items()}
+_KIND_OF_RAG = {
+    "red": "red",
+    "amber": "amber",
+    "green": "on_target",
+    "blue": "complete",
+    "grey": "not_started",
+}
 _SEPARATOR = re.compile(r"\s*(?:[,;:.\u2013\u2014-]|\n)\s*")
 _BUT_AND = re.compile(r"\s+(?:but|and)\b", re.I)
 
@@ -1101,52 +885,211 @@ def _rest_after(text: str, label: str, *, words: bool = True) -> str | None:
     return None
 
 
-def _is_status_phrase(text: str) -> bool:
-    return len(text.split()) <= 4 and _fold(text) in _STATUS_PHRASES
-
-
 class _StatusReader:
-    """Reads a status cell against the council's vocabulary and the person's mapping."""
+    """Matches what each row says about status to the council's vocabulary: exactly (then
+    it is the status), else through common wording, the row's RAG or words inside a longer
+    cell (then it is a suggestion, for a person to confirm)."""
 
-    def __init__(self, council: Council, status_map: dict[str, Status | None] | None) -> None:
+    def __init__(self, council: Council, status_map: dict | None, accept: bool) -> None:
         statuses = list(council.statuses.order_by("order", "label"))
+        self.statuses = statuses
+        self.by_pk = {str(status.pk): status for status in statuses}
         # Longest first, so "Achieved or on target" wins over a shorter label it starts with.
         self.labels = sorted(statuses, key=lambda status: len(status.label), reverse=True)
-        self.by_rag: dict[str, Status] = {}
-        for status in statuses:
-            self.by_rag.setdefault(status.rag, status)
-        mapping = [(key.strip(), value) for key, value in (status_map or {}).items()]
-        self.mapping = sorted(
-            ((key, value) for key, value in mapping if key), key=lambda kv: -len(kv[0])
+        self.by_kind = {kind: _status_of_kind(statuses, kind) for kind in COMMON_WORDING}
+        self.mapping = {
+            _fold(key): value for key, value in (status_map or {}).items() if key is not None
+        }
+        self.prefixes = sorted(
+            ((str(key).strip(), value) for key, value in (status_map or {}).items() if key),
+            key=lambda pair: -len(pair[0]),
         )
+        self.accept = accept
+        self.readings: dict[str, StatusReading] = {}
+        self.rows: list[tuple[ParsedAction, str]] = []
 
-    def read(self, text: str) -> tuple[Status | None, str] | None:
-        """(status, commentary), or None when the words are unknown."""
-        return self._mapped(text) or self._vocabulary(text) or self._rag(text)
+    # Reading each row
+
+    def read(
+        self, action: ParsedAction, text: str, rag_cell: str, comment: str, *, done: bool
+    ) -> None:
+        action.commentary = comment
+        if done:
+            action.status = action.suggestion = self.by_kind["complete"]
+            if action.status is None:
+                action.warnings.append(f"{_no_status('complete')}: it is not marked complete")
+            action.commentary = "\n".join(part for part in (text, comment) if part)
+            return
+        if text:
+            mapped = self._mapped(text)
+            if mapped is not None:
+                action.status, rest = mapped
+                action.suggestion = action.status
+                action.commentary = "\n".join(part for part in (rest, comment) if part)
+                return
+            exact = self._exact(text)
+            if exact is not None:
+                action.status, rest = exact
+                action.suggestion = action.status
+                action.commentary = "\n".join(part for part in (rest, comment) if part)
+                return
+            self._reading(action, text, text, comment, rag_cell)
+        elif action.rag:
+            self._reading(action, f"RAG: {rag_cell}", "", comment, rag_cell)
+        elif comment:
+            self._reading(action, "", "", comment, "")
 
     def _mapped(self, text: str) -> tuple[Status | None, str] | None:
-        for key, status in self.mapping:
+        """A person's mapping of words a cell starts with ("Due to start" for "Due to
+        start, see note"); the whole cell's words are a reading of their own."""
+        for key, value in self.prefixes:
             rest = _rest_after(text, key)
-            if rest is None:
+            if rest is None or not rest:
                 continue
-            if status is None:
+            if value is None or not isinstance(value, Status):
                 return None, text
-            return status, rest if _is_status_phrase(key) else text
+            return value, rest if _fold(key) in _KIND_OF else text
         return None
 
-    def _vocabulary(self, text: str) -> tuple[Status, str] | None:
+    def _exact(self, text: str) -> tuple[Status, str] | None:
         for status in self.labels:
             rest = _rest_after(text, status.label)
             if rest is not None:
                 return status, rest
         return None
 
-    def _rag(self, text: str) -> tuple[Status, str] | None:
-        for token, rag in _RAG_TOKENS.items():
-            rest = _rest_after(text, token, words=len(token) > 1)
-            if rest is not None and rag in self.by_rag:
-                return self.by_rag[rag], rest
+    def _reading(
+        self, action: ParsedAction, key: str, text: str, comment: str, rag_cell: str
+    ) -> None:
+        """A row whose status needs confirming: record the reading it belongs to."""
+        action.status_text = text
+        action.reading = key
+        kind, rest = self._common(text) if text else (None, "")
+        if kind is not None:
+            suggested = self._choice_for(kind)
+            how = "common wording"
+            action.commentary = "\n".join(part for part in (rest, comment) if part)
+        elif action.rag:
+            suggested, how = BY_RAG, "the RAG in the same row" if text else "the RAG colour"
+            action.commentary = "\n".join(part for part in (text, comment) if part)
+        else:
+            suggested, how = BY_WORDS, "words in the cell" if text else "words in the progress text"
+            action.commentary = "\n".join(part for part in (text, comment) if part)
+        reading = self.readings.get(_fold(key))
+        if reading is None:
+            reading = StatusReading(key=key, rows=[], suggested=suggested, how=how)
+            reading.suggestion = self.by_pk.get(suggested)
+            self.readings[_fold(key)] = reading
+        reading.rows.append(action.row)
+        self.rows.append((action, text))
+
+    def _common(self, text: str) -> tuple[str | None, str]:
+        folded = _fold(text)
+        if folded in _KIND_OF:
+            return _KIND_OF[folded], ""
+        if (colour := rag_of(text)) is not None:
+            return _KIND_OF_RAG[colour], ""
+        for token in ("r", "a", "g", "b"):
+            rest = _rest_after(text, token, words=False)
+            if rest is not None:
+                return _KIND_OF_RAG[rag_of(token)], rest
+        for word in _WORDS_INSIDE:
+            rest = _rest_after(text, word, words=len(word) > 3)
+            if rest is not None and len(word) > 1:
+                return _KIND_OF[word], rest
+        return None, ""
+
+    def _choice_for(self, kind: str) -> str:
+        status = self.by_kind.get(kind)
+        return str(status.pk) if status is not None else NO_STATUS
+
+    # Once every row is read: what each reading means, per row
+
+    def finish(self, parsed: ParsedPlan) -> None:
+        parsed.readings = list(self.readings.values())
+        readings = {_fold(r.key): r for r in parsed.readings}
+        for action, text in self.rows:
+            reading = readings[_fold(action.reading)]
+            action.suggestion = self._resolve(reading.suggested, action, text)
+        for reading in parsed.readings:
+            reading.chosen = self._chosen(reading)
+            suggests = any(
+                action.suggestion is not None
+                for action, _ in self.rows
+                if _fold(action.reading) == _fold(reading.key)
+            )
+            if reading.chosen is None and reading.key == "" and not suggests:
+                reading.chosen = NO_STATUS  # progress text saying nothing of status: kept as words
+            if reading.chosen is None:
+                parsed.unknown_statuses[reading.key] = reading.rows
+        for action, text in self.rows:
+            reading = readings[_fold(action.reading)]
+            if reading.chosen is not None:
+                action.status = self._resolve(reading.chosen, action, text)
+        for action in parsed.actions:
+            effective = action.status or action.suggestion
+            if (
+                effective is not None
+                and effective.rag in ("red", "amber")
+                and not action.commentary
+            ):
+                action.warnings.append(
+                    f"{effective.label} ({effective.get_rag_display().lower()}) with no "
+                    "commentary: add why it is behind after the import"
+                )
+
+    def _chosen(self, reading: StatusReading) -> str | None:
+        key = _fold(reading.key)
+        if key in self.mapping:
+            value = self.mapping[key]
+            if value is None:
+                return NO_STATUS
+            if isinstance(value, Status):
+                return str(value.pk)
+            return str(value)
+        if self.accept:
+            return reading.suggested
         return None
+
+    def _resolve(self, choice: str, action: ParsedAction, text: str) -> Status | None:
+        if choice == BY_RAG:
+            return self.by_kind.get(_KIND_OF_RAG.get(action.rag, ""))
+        if choice == BY_WORDS:
+            words = text or action.commentary
+            match = _WORDS_INSIDE_RE.search(words)
+            if match is None:
+                return self.by_kind.get(_KIND_OF_RAG.get(action.rag, "")) if action.rag else None
+            return self.by_kind.get(_KIND_OF[match[0].casefold()])
+        return self.by_pk.get(choice)
+
+
+def _status_of_kind(statuses: list[Status], kind: str) -> Status | None:
+    """The council's status for a kind of status: its first complete one, its first green
+    started one for on target, and so on; None if the vocabulary has none."""
+    open_ = [s for s in statuses if not s.is_complete and not s.is_closed]
+    tests = {
+        "complete": [lambda s: s.is_complete],
+        "on_target": [
+            lambda s: s in open_ and s.rag == "green" and s.is_started,
+            lambda s: s in open_ and s.rag == "green",
+        ],
+        "amber": [
+            lambda s: s in open_ and s.rag == "amber",
+            lambda s: s in open_ and s.rag == "red",
+        ],
+        "red": [lambda s: s in open_ and s.rag == "red", lambda s: s in open_ and s.rag == "amber"],
+        "not_started": [lambda s: s in open_ and not s.is_started],
+        "closed": [lambda s: s.is_closed and not s.is_complete],
+    }[kind]
+    for test in tests:
+        found = next((s for s in statuses if test(s)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _no_status(kind: str) -> str:
+    return f"the council's vocabulary has no {kind.replace('_', ' ')} status"
 
 
 # Lead cells -------------------------------------------------------------------------------
@@ -1267,8 +1210,11 @@ def _unique(names: Iterable[str]) -> list[str]:
 def create_plan(
     parsed: ParsedPlan, council: Council, *, title: str, by: User | None, dry_run: bool = False
 ) -> Plan | None:
-    """Create a draft plan from `parsed`, all or nothing; statuses are recorded as progress
-    updates by `by`. A dry run does everything, then rolls back and returns None."""
+    """Create a draft plan from `parsed`, all or nothing, in bulk: the query count grows
+    with the workstreams, not the rows. What the sheet says of each action's progress is
+    recorded as one update by `by`, dated as at the period the sheet reports on (or, for a
+    completed action, its completion date). A dry run does everything, then rolls back and
+    returns None."""
     _refuse_unready(parsed)
     title = " ".join(title.split())
     if not title or len(title) > 300:
@@ -1283,18 +1229,26 @@ def create_plan(
             lifecycle=Plan.Lifecycle.DRAFT,
             visibility=Plan.Visibility.PUBLIC,
         )
-        workstreams = _create_workstreams(parsed, plan)
+        plan.council = council
+        workstreams = _create_workstreams(parsed, plan, by)
         departments = _get_or_create(Department, council, _names(parsed, "departments"))
         wards = _get_or_create(Ward, council, _names(parsed, "wards"))
-        actions = [
-            _create_action(row, order, plan, workstreams, departments, wards)
-            for order, row in enumerate(parsed.actions, start=1)
-        ]
-        _record_statuses(parsed, actions, by)
+        actions, reports = _build_actions(parsed, plan, workstreams)
+        bulk_create_with_history(actions, Action, batch_size=500, default_user=by)
+        _link(parsed, actions, departments, wards)
+        record_imported_updates(
+            reports, council, by=by, author_title=_imported_by(by, parsed.filename)
+        )
         if dry_run:
             transaction.set_rollback(True)
             return None
     return plan
+
+
+def _imported_by(by: User | None, filename: str) -> str:
+    who = by.display_name() if by is not None else ""
+    source = f"imported from {PurePath(filename).name}" if filename else "imported"
+    return f"{who} ({source})" if who else source[0].upper() + source[1:]
 
 
 def _refuse_unready(parsed: ParsedPlan) -> None:
@@ -1304,11 +1258,14 @@ def _refuse_unready(parsed: ParsedPlan) -> None:
         )
     if parsed.unknown_statuses:
         problems = [
-            ImportProblem(f"'{_short(text)}' ({_rows_text(rows).lower()})", row=rows[0])
+            ImportProblem(
+                f"'{_short(text) or 'progress text'}' ({_rows_text(rows).lower()})", row=rows[0]
+            )
             for text, rows in parsed.unknown_statuses.items()
         ]
         raise ImportProblem.combine(
-            "Nothing was imported: say which status each of these means (or none):", problems
+            "Nothing was imported: confirm which status each of these means (or none):",
+            problems,
         )
 
 
@@ -1329,47 +1286,81 @@ def _names(parsed: ParsedPlan, attribute: str) -> list[str]:
 def _get_or_create(model, council: Council, names: list[str]) -> dict:
     """Departments or wards of the council by lower-cased name, created when new."""
     existing = {obj.name.casefold(): obj for obj in model.objects.filter(council=council)}
-    for name in names:
-        if name.casefold() not in existing:
-            existing[name.casefold()] = model.objects.create(council=council, name=name)
+    new = [model(council=council, name=name) for name in names if name.casefold() not in existing]
+    if new:
+        model.objects.bulk_create(new)
+        existing = {obj.name.casefold(): obj for obj in model.objects.filter(council=council)}
     return existing
 
 
-def _create_workstreams(parsed: ParsedPlan, plan: Plan) -> dict[int, Workstream]:
+def _create_workstreams(parsed: ParsedPlan, plan: Plan, by: User | None) -> dict[int, Workstream]:
+    """Workstreams level by level (parents first), one bulk write per level."""
     created: dict[int, Workstream] = {}
-    for order, row in enumerate(parsed.workstreams, start=1):
-        created[id(row)] = Workstream.objects.create(
-            plan=plan,
-            parent=created[id(row.parent)] if row.parent else None,
-            reference=row.reference,
-            title=row.title,
-            order=order,
-        )
+    order = {id(row): number for number, row in enumerate(parsed.workstreams, start=1)}
+    pending = list(parsed.workstreams)
+    while pending:
+        level = [row for row in pending if row.parent is None or id(row.parent) in created]
+        objects = [
+            Workstream(
+                plan=plan,
+                parent=created[id(row.parent)] if row.parent else None,
+                reference=row.reference,
+                title=row.title,
+                order=order[id(row)],
+            )
+            for row in level
+        ]
+        bulk_create_with_history(objects, Workstream, batch_size=500, default_user=by)
+        created.update({id(row): obj for row, obj in zip(level, objects, strict=True)})
+        pending = [row for row in pending if id(row) not in created]
     return created
 
 
-def _create_action(
-    row: ParsedAction,
-    order: int,
-    plan: Plan,
-    workstreams: dict[int, Workstream],
-    departments: dict[str, Department],
-    wards: dict[str, Ward],
-) -> Action:
-    action = Action(
-        plan=plan,
-        workstream=workstreams[id(row.workstream)] if row.workstream else None,
-        order=order,
-        **{name: getattr(row, name) for name in _ACTION_FIELDS},
-    )
-    action.set_deadline(row.deadline_value)
-    action.save()
+def _build_actions(
+    parsed: ParsedPlan, plan: Plan, workstreams: dict[int, Workstream]
+) -> tuple[list[Action], list[ImportedUpdate]]:
+    """Unsaved actions, with their current fields set from what the sheet reports."""
+    actions, reports = [], []
+    default_day = parsed.as_at or timezone.localdate()
+    for order, row in enumerate(parsed.actions, start=1):
+        action = Action(
+            plan=plan,
+            workstream=workstreams[id(row.workstream)] if row.workstream else None,
+            order=order,
+            version=1,
+            **{name: getattr(row, name) for name in _ACTION_FIELDS},
+        )
+        action.set_deadline(row.deadline_value)
+        actions.append(action)
+        if row.status is None and not row.commentary and row.percent is None:
+            continue  # nothing reported
+        # Words or a % without a status word are still a report: recorded as one, with no
+        # status, so every page and export reads them from the same history.
+        day = row.completed_on or (default_day if parsed.as_at else row.updated_on or default_day)
+        report = ImportedUpdate(action, row.status, row.percent, row.commentary, day)
+        prepare_imported_state(report)
+        reports.append(report)
+    return actions, reports
+
+
+def _link(parsed: ParsedPlan, actions: list[Action], departments: dict, wards: dict) -> None:
     ActionLead.objects.bulk_create(
-        ActionLead(action=action, department=departments[name.casefold()], order=i)
-        for i, name in enumerate(row.departments)
+        [
+            ActionLead(action=action, department=departments[name.casefold()], order=i)
+            for row, action in zip(parsed.actions, actions, strict=True)
+            for i, name in enumerate(row.departments)
+        ],
+        batch_size=500,
     )
-    action.wards.set([wards[name.casefold()] for name in row.wards])
-    return action
+    through = Action.wards.through
+    through.objects.bulk_create(
+        [
+            through(action_id=action.pk, ward_id=wards[name.casefold()].pk)
+            for row, action in zip(parsed.actions, actions, strict=True)
+            for name in row.wards
+        ],
+        batch_size=500,
+    )
 
 
 _ACTION_FIELDS = (
@@ -1385,27 +1376,6 @@ _ACTION_FIELDS = (
     "serves_advance_equality",
     "serves_foster_relations",
 )
-
-
-def _record_statuses(parsed: ParsedPlan, actions: list[Action], by: User | None) -> None:
-    problems = []
-    for row, action in zip(parsed.actions, actions, strict=True):
-        if row.status is None and not row.commentary and row.percent is None:
-            continue  # nothing reported
-        # Words or a % without a status word are still a report: recorded as one, with no
-        # status, so every page and export reads them from the same history.
-        try:
-            record_update(
-                action,
-                by=by,
-                status=row.status,
-                commentary=row.commentary,
-                percent_complete=row.percent,
-            )
-        except ValidationError as exc:
-            problems.append(ImportProblem.at(row.row, parsed.columns.get("status"), _joined(exc)))
-    if problems:
-        raise ImportProblem.combine("Nothing was imported. Correct these and try again:", problems)
 
 
 def _joined(exc: ValidationError) -> str:
@@ -1465,7 +1435,7 @@ def plan_changes(parsed: ParsedPlan, plan: Plan) -> list[ActionChange]:
 class _ActionMatcher:
     def __init__(self, plan: Plan, parsed: ParsedPlan) -> None:
         self.plan = plan
-        self.key_column = parsed.columns.get("key")
+        self.key_column = parsed.letters.get("key")
         actions = list(plan.actions.select_related("status", "plan__council"))
         self.by_pk = {action.pk: action for action in actions}
         self.by_reference = _unique_index(actions, lambda action: action.reference)
@@ -1518,8 +1488,9 @@ def _change_for(row: ParsedAction, action: Action, parsed: ParsedPlan) -> Action
         commentary=_block(action.status_commentary),
         revised_deadline="",
     )
-    if row.status_text:
-        change.problems.append(f"status words '{_short(row.status_text, 40)}' not matched")
+    if row.status is None and row.reading in parsed.unknown_statuses:
+        words = _short(row.status_text or row.reading or "", 40)
+        change.problems.append(f"status words '{words}' not matched")
     elif row.status is not None and row.status != action.status:
         change.fields.append(("status", _label(action.status), row.status.label))
         change.status = row.status

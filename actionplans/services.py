@@ -201,6 +201,61 @@ def record_update(
     return update
 
 
+@dataclass
+class ImportedUpdate:
+    """What a spreadsheet said of one new action, as at the day it reports on."""
+
+    action: Action
+    status: Status | None
+    percent_complete: int | None
+    commentary: str
+    reported_on: datetime.date
+
+
+def prepare_imported_state(item: ImportedUpdate) -> None:
+    """Set an unsaved action's current fields from its imported report: the same copy
+    _apply makes of an approved update, made before the action is first saved so its audit
+    history starts from what the spreadsheet said."""
+    if item.percent_complete is None and item.status is not None:
+        item.percent_complete = item.status.default_percent
+    action = item.action
+    action.status = item.status
+    action.status_commentary = item.commentary
+    action.percent_complete = item.percent_complete
+    action.last_updated = item.reported_on
+
+
+def record_imported_updates(
+    items: list[ImportedUpdate], council: Council, *, by, author_title: str
+) -> list[ProgressUpdate]:
+    """A new plan's history as its spreadsheet gives it, written in bulk: one approved
+    update per action, in the reporting quarter containing its day. The actions were
+    created with prepare_imported_state(), so their current fields already agree. The
+    update form's rule that red and amber need commentary is for new reports; a sheet is
+    history, and its rows without commentary are flagged on the preview instead."""
+    periods: dict[tuple[int, int], ReportingPeriod] = {}
+    updates = []
+    for item in items:
+        quarter = Quarter.containing(item.reported_on, council.financial_year_start_month)
+        key = (quarter.financial_year, quarter.number)
+        if key not in periods:
+            periods[key] = reporting_period_of(council, quarter)
+        updates.append(
+            ProgressUpdate(
+                action=item.action,
+                period=periods[key],
+                reported_on=item.reported_on,
+                author=by,
+                author_title=author_title,
+                status=item.status,
+                percent_complete=item.percent_complete,
+                commentary=item.commentary,
+                state=ProgressUpdate.State.APPROVED,
+            )
+        )
+    return ProgressUpdate.objects.bulk_create(updates, batch_size=500)
+
+
 def _apply(update: ProgressUpdate, action: Action, *, by) -> None:
     """Make an approved update count: current fields (unless a newer report exists), the
     revised deadline, and the measure readings."""

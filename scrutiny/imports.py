@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from openpyxl.utils import get_column_letter
 
-from actionplans.imports import ImportProblem, Table, normalise_header
 from councils.models import Council
 from scrutiny.models import Meaning, Recommendation, ResponseOption, Source
 from scrutiny.services import counts
+from spreadsheets.reading import ImportProblem, Table
+from spreadsheets.roles import normalise_header
 
 HEADERS = {
     "reference": "#|no|number|ref|reference|rec|rec no|recommendation no|recommendation number"

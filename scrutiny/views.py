@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from actionplans.exports import xlsx_download
-from actionplans.imports import ImportProblem, read_table
 from actionplans.models import Action, Plan
 from actionplans.uploads import discard_upload, load_upload, store_upload
 from councils.models import Council
@@ -39,6 +38,7 @@ from scrutiny.services import (
     create_action,
     link_delivering_actions,
 )
+from spreadsheets.reading import ImportProblem, read_table
 
 PERM = "scrutiny.manage_recommendations"
 

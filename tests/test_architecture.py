@@ -1,6 +1,7 @@
-"""The apps depend one way: councils <- actionplans <- impact, scrutiny <- reports. No module
-imports an app at its own level or above (inside functions too), no template loads another
-app's template tags from below, and no command runs a command of an app above it."""
+"""The apps depend one way: councils <- spreadsheets <- actionplans <- impact, scrutiny <-
+reports. No module imports an app at its own level or above (inside functions too), no
+template loads another app's template tags from below, and no command runs a command of an
+app above it."""
 
 import ast
 import re
@@ -9,7 +10,14 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-LEVEL = {"councils": 0, "actionplans": 1, "impact": 2, "scrutiny": 2, "reports": 3}
+LEVEL = {
+    "councils": 0,
+    "spreadsheets": 1,
+    "actionplans": 2,
+    "impact": 3,
+    "scrutiny": 3,
+    "reports": 4,
+}
 COMMANDS = {
     path.stem: path.parts[-4]
     for app in LEVEL

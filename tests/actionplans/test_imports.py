@@ -16,7 +16,6 @@ from django.core.management import CommandError, call_command
 
 from actionplans.exports import COLUMNS
 from actionplans.imports import (
-    OLE2_MAGIC,
     ImportProblem,
     Limits,
     apply_changes,
@@ -36,6 +35,7 @@ from actionplans.models import (
 )
 from actionplans.services import record_update
 from councils.models import Council, Department, Membership, Status, User, Ward
+from spreadsheets.reading import OLE2_MAGIC
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +243,7 @@ def test_unknown_statuses_block_the_import_until_mapped(fairtown):
     parsed = parse(xlsx(seed_rows("seed_000_appendix_1")), fairtown)
     with pytest.raises(ImportProblem) as problem:
         create_plan(parsed, fairtown, title="Reducing inequalities", by=None)
-    assert "say which status each of these means" in problem.value.message
+    assert "confirm which status each of these means" in problem.value.message
     assert "'Initial proposals complete' (row 27)" in problem.value.message
     assert "'Work started and will extend beyond March 2016' (rows 25, 28)" in problem.value.message
     assert counts() == before
@@ -460,22 +460,41 @@ def test_dry_run_checks_everything_and_writes_nothing(fairtown):
     assert counts() == before
 
 
-def test_an_error_midway_leaves_no_plan_workstream_action_or_department(council_a):
+def test_red_or_amber_rows_without_commentary_import_with_a_warning(council_a):
     rows = [
         ["Action", "Lead", "Status"],
         ["Jobs and skills"],
         ["Run a jobs fair", "Brand New Team", "On track"],
-        ["Open a job club", "Another New Team", "Off track"],  # red needs a commentary
+        ["Open a job club", "Another New Team", "Off track"],
+    ]
+    parsed = parse(xlsx(rows), council_a)
+    assert parsed.errors == []
+    assert parsed.warnings == [
+        (4, "Off track (red) with no commentary: add why it is behind after the import")
+    ]
+    plan = create_plan(parsed, council_a, title="Jobs plan", by=None)
+    club = plan.actions.get(title="Open a job club")
+    assert club.status.label == "Off track" and club.updates.get().commentary == ""
+
+
+def test_an_error_midway_leaves_no_plan_workstream_action_or_department(council_a, monkeypatch):
+    rows = [
+        ["Action", "Lead", "Status"],
+        ["Jobs and skills"],
+        ["Run a jobs fair", "Brand New Team", "On track"],
+        ["Open a job club", "Another New Team", "Off track"],
     ]
     before = counts()
     parsed = parse(xlsx(rows), council_a)
     assert parsed.errors == [] and parsed.new_departments == ["Brand New Team", "Another New Team"]
-    with pytest.raises(ImportProblem) as problem:
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    # The last write of an import fails: everything written before it is undone.
+    monkeypatch.setattr("actionplans.imports.record_imported_updates", fail)
+    with pytest.raises(RuntimeError):
         create_plan(parsed, council_a, title="Jobs plan", by=None)
-    assert (
-        "Row 4, column C: Explain why the action is off track and what is being done."
-        in problem.value.message
-    )
     assert counts() == before
 
 
@@ -533,7 +552,9 @@ def test_status_cells_are_read_as_a_status_word_and_a_note(council_a, cell, stat
         "Awaiting sign-off": None,
     }
     rows = [["Action", "Status"], ["Run a jobs fair", cell]]
-    parsed = parse(xlsx(rows), council_a, status_map=status_map)
+    # Exact words and the person's mapping are the status; common wording and RAG letters
+    # are suggestions, taken here as a person confirming them would.
+    parsed = parse(xlsx(rows), council_a, status_map=status_map, accept_suggestions=True)
     action = parsed.actions[0]
     assert (action.status.label if action.status else None, action.commentary) == (
         status,
@@ -553,18 +574,18 @@ def test_header_wordings_are_recognised_and_the_rest_reported(council_a):
         ["Ref.", "Activities", "Lead officer(s)", "Status at 31 March", "Possible partners/ links"],
         ["1", "Run a jobs fair", "Employment Manager", "On track", "Jobcentre Plus"],
     ]
-    rows[0].append("Budget holder notes")
+    rows[0].append("Cost centre")
     rows[1].append("ignored")
     table = read_table(xlsx(rows), "plan.xlsx")
     header = find_header(table)
-    assert header.columns == {
+    assert header.roles == {
         0: "reference",
         1: "title",
         2: "lead_officer",
         3: "status",
         4: "partners",
     }
-    assert header.unrecognised == ["Budget holder notes (column F)"]
+    assert [column.described for column in header.unmapped] == ["Cost centre (column F)"]
     action = parse_plan(table, header, council_a).actions[0]
     assert (action.reference, action.lead_officer_title, action.partners_note) == (
         "1",
@@ -763,14 +784,30 @@ def test_text_stored_as_text_is_not_a_formula():
 
 
 def test_no_recognisable_header_is_refused():
+    rows = [["Minutes of the meeting"], ["Present", "Apologies"], ["Clerk", "None"]]
+    table = read_table(xlsx(rows), "minutes.xlsx")
+    with pytest.raises(ImportProblem) as problem:
+        find_header(table)
+    assert problem.value.message == (
+        "No header row found in the first 30 rows: expected columns such as Action, Lead, "
+        "Deadline, Status"
+    )
+
+
+def test_a_header_with_no_action_column_names_what_it_found():
     rows = [["Minutes of the meeting"], ["Item", "Notes"], ["1", "Apologies"]]
     table = read_table(xlsx(rows), "minutes.xlsx")
     with pytest.raises(ImportProblem) as problem:
         find_header(table)
     assert problem.value.message == (
-        "No header row found in the first 20 rows: expected columns such as Action, Lead, "
-        "Deadline, Status"
+        "No column holds the actions' titles. The header on row 2 has: Item (column A); "
+        "Notes (column B). Say which column is the action (its role: Action title)."
     )
+    # The columns come with the problem, so the preview can offer a role for each.
+    assert [(c.letter, c.role) for c in problem.value.columns.columns] == [
+        ("A", "reference"),
+        ("B", "commentary"),
+    ]
 
 
 def test_a_windows_1252_csv_with_a_pound_sign_is_read_and_noted():

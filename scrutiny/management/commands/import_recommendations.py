@@ -13,10 +13,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from actionplans.imports import ImportProblem, read_table
 from councils.models import Council, User
 from scrutiny.imports import create_register, parse_register
 from scrutiny.models import ResponseOption
+from spreadsheets.reading import ImportProblem, read_table
 
 
 class Command(BaseCommand):
