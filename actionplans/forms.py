@@ -5,8 +5,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from actionplans.financial_calendar import Quarter
+from actionplans.imports import BY_RAG, BY_WORDS, NO_STATUS, reading_token
 from actionplans.models import Action, Plan
 from actionplans.services import parse_revised_deadline, period_to_report, update_errors
+from councils.forms import DateInput
 from councils.models import Status
 
 MAX_QUARTERS = 40
@@ -246,32 +248,62 @@ class PlanUpdateUploadForm(forms.Form):
     )
 
 
-class StatusMapForm(forms.Form):
-    """One choice per status wording the importer did not recognise: a status of the
-    council's vocabulary, or none (the words are kept as commentary)."""
+class StatusConfirmForm(forms.Form):
+    """One choice per status reading of an import (a status word, a RAG letter with no
+    word, or progress text with neither): a status of the council's vocabulary, each row's
+    RAG, each row's words, or none. Each starts at the importer's suggestion; the import
+    goes ahead only when every reading has a choice."""
 
-    NO_STATUS = "none"
-
-    def __init__(self, *args, unknown: dict[str, list[int]], council, **kwargs) -> None:
+    def __init__(self, *args, readings, council, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.unknown = list(unknown.items())
+        self.readings = readings
         self.statuses = list(council.statuses.all())
-        choices = [
-            ("", "Choose a status"),
-            (self.NO_STATUS, "No status: keep the words as commentary"),
-        ]
-        choices += [(str(s.pk), s.label) for s in self.statuses]
-        for index, (text, rows) in enumerate(self.unknown):
-            self.fields[f"map_{index}"] = forms.ChoiceField(
-                label=text,
+        for reading in readings:
+            choices = [("", "Choose a status")]
+            choices += [(str(s.pk), s.label) for s in self.statuses]
+            choices.append((BY_RAG, "Each row's RAG colour"))
+            choices.append((BY_WORDS, "What each row's words say"))
+            choices.append((NO_STATUS, "No status: keep the words as commentary"))
+            rows = reading.rows
+            listed = ", ".join(map(str, rows[:10]))
+            if len(rows) > 10:
+                listed += f" and {len(rows) - 10} more"
+            plural = "s" if len(rows) > 1 else ""
+            self.fields[self.name_for(reading)] = forms.ChoiceField(
+                label=reading.label,
                 choices=choices,
-                help_text=f"Row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows[:10]))}",
-                error_messages={"required": f"Choose what “{text[:60]}” means."},
+                initial=reading.suggested,
+                help_text=f"Row{plural} {listed}. Suggested from {reading.how}.",
+                error_messages={"required": f"Choose what “{reading.label[:60]}” means."},
             )
 
-    def status_map(self) -> dict:
-        by_pk = {str(s.pk): s for s in self.statuses}
+    @staticmethod
+    def name_for(reading) -> str:
+        return "status_" + reading_token(reading.key)
+
+    @classmethod
+    def posted_map(cls, data) -> dict[str, str]:
+        """The choices in a posted form, before the readings are known: "#token" -> choice."""
+        if data is None:
+            return {}
         return {
-            text: by_pk.get(self.cleaned_data[f"map_{index}"])
-            for index, (text, _) in enumerate(self.unknown)
+            "#" + name.removeprefix("status_"): value
+            for name, value in data.items()
+            if name.startswith("status_") and value
         }
+
+
+class ImportAsAtForm(forms.Form):
+    as_at = forms.DateField(
+        label="Statuses are as at",
+        required=False,
+        widget=DateInput(),
+        help_text="The day the sheet reports on: its statuses are recorded as at this date.",
+        error_messages={"invalid": "Enter the date as a real date, for example 30/09/2016."},
+    )
+
+    def clean_as_at(self):
+        day = self.cleaned_data["as_at"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("The date the sheet reports on cannot be in the future.")
+        return day

@@ -20,6 +20,7 @@ runs in steps a person can check before anything is saved:
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ __all__ = [
     "plan_changes",
     "read_plan",
     "read_table",
+    "reading_token",
 ]
 
 Header = Layout  # the header row and every column's role
@@ -168,6 +170,11 @@ _FOOTER = re.compile(
     r"|version|document owner|date printed|printed on|last saved)\b\s*[:\-\u2013]?"
     r"|^(?:red|amber|green|blue|grey|r|a|g|b)\s*[=:\-\u2013]\s*\S"
     r"|^\*",
+    re.I,
+)
+_FOOTER_LABEL = re.compile(
+    r"^(?:keys?|rag key|status key|legend|sources?|data source|notes?|nb|footnotes?"
+    r"|signed|signature|approved by|prepared by)\s*:",
     re.I,
 )
 _PAGE_TITLE = re.compile(r"^(?:appendix|annex|annexe|schedule|page)\b", re.I)
@@ -267,6 +274,11 @@ class StatusReading:
 BY_RAG = "rag"
 BY_WORDS = "words"
 NO_STATUS = "none"
+
+
+def reading_token(key: str) -> str:
+    """A short stable name for a reading, for a form field: the same words, the same name."""
+    return hashlib.sha1(_fold(key).encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -415,9 +427,6 @@ def parse_plan(
 
 
 def _find_as_at(parsed: ParsedPlan, table: Table, header: Layout, council: Council, chosen) -> None:
-    if chosen is not None:
-        parsed.as_at, parsed.as_at_source = chosen, "the date you chose"
-        return
     fy_start = council.financial_year_start_month
     texts = [
         ("the header", column.header)
@@ -439,6 +448,11 @@ def _find_as_at(parsed: ParsedPlan, table: Table, header: Layout, council: Counc
         quarter_end=lambda year, n: quarter_end(year, n, fy_start),
         financial_year_of=lambda day: financial_year_of(day, fy_start),
     )
+    if chosen is not None:
+        if chosen != period.as_at:
+            parsed.as_at, parsed.as_at_source = chosen, "the date you chose"
+            return
+        period.unresolved = ""
     parsed.as_at, parsed.as_at_source = period.as_at, period.source
     if period.as_at is not None and period.as_at > timezone.localdate():
         parsed.notes.append(
@@ -551,7 +565,10 @@ class _PlanReader:
         if isinstance(first, str):
             if _TOTALS.match(first):
                 return self._skip(row, TOTALS)
-            if _FOOTER.match(first) and (len(filled) == 1 or not self._has_title_text(row, first)):
+            labelled = _FOOTER_LABEL.match(first)  # "Key:", "Source:" starting the row
+            if labelled or (
+                _FOOTER.match(first) and (len(filled) == 1 or not self._has_title_text(row, first))
+            ):
                 return self._skip(row, FOOTER)
         if self._is_heading(filled):
             return "heading"
@@ -656,7 +673,7 @@ class _PlanReader:
         """The workstream one or two group columns name. A blank top-level cell means no
         workstream; a blank second-level cell, the top-level group itself. Our own export's
         "Objective 1: To consider…" or "Strand > Objective" finds the heading it names."""
-        names = [_one_line(row.get(index)) for index in self.groups]
+        names = [self._group_name(row, index) for index in self.groups]
         if not names or not names[0]:
             return self.current if not self.groups else None
         if len(names) == 1 and (found := self._heading_named(names[0])) is not None:
@@ -671,6 +688,14 @@ class _PlanReader:
                 self.grouped[path] = self._workstream(row.number, name, parent=parent)
             parent = self.grouped[path]
         return parent
+
+    def _group_name(self, row: Row, index: int) -> str:
+        """A group cell's words; a bare number gets its column's name ("Procurement ID 2")."""
+        name = _one_line(row.get(index))
+        if name and re.fullmatch(r"\d{1,4}[a-z]?\.?", name):
+            header = next((c.header for c in self.header.columns if c.index == index), "")
+            return f"{header} {name.rstrip('.')}".strip()
+        return name
 
     def _heading_named(self, text: str) -> ParsedWorkstream | None:
         wanted = {_fold(text), _fold(text.split(">")[-1])}
@@ -850,6 +875,17 @@ COMMON_WORDING: dict[str, str] = {
     "|superseded|no longer required|closed|stopped|paused|not applicable|n/a|merged|removed"
     "|discontinued|abandoned",
 }
+# Words that say work goes on but not whether it is on track.
+_NEUTRAL = frozenset(
+    {"in progress", "ongoing", "started", "progressing", "underway", "under way", "continuing"}
+    | {"live", "active", "in place", "not yet complete"}
+)
+# "See comments": a pointer to the commentary beside it, not words of its own.
+_POINTER = re.compile(
+    r"^(?:see|refer to|as per)\s+(?:the\s+)?(?:comments?|commentary|notes?|below|above|update"
+    r"|progress|narrative)\.?$",
+    re.I,
+)
 _KIND_OF = {word: kind for kind, words in COMMON_WORDING.items() for word in words.split("|")}
 _WORDS_INSIDE = sorted(_KIND_OF, key=len, reverse=True)
 _WORDS_INSIDE_RE = re.compile(
@@ -965,13 +1001,17 @@ class _StatusReader:
         action.status_text = text
         action.reading = key
         kind, rest = self._common(text) if text else (None, "")
+        if kind == "on_target" and action.rag and _fold(text.split(",")[0]) in _NEUTRAL:
+            kind = None  # "Ongoing" says work goes on, not how well: the row's RAG says that
         if kind is not None:
             suggested = self._choice_for(kind)
             how = "common wording"
             action.commentary = "\n".join(part for part in (rest, comment) if part)
         elif action.rag:
             suggested, how = BY_RAG, "the RAG in the same row" if text else "the RAG colour"
-            action.commentary = "\n".join(part for part in (text, comment) if part)
+            # A status word ("Ongoing") is said by the status itself; other words are kept.
+            words = "" if _fold(text) in _KIND_OF or _POINTER.match(text) else text
+            action.commentary = "\n".join(part for part in (words, comment) if part)
         else:
             suggested, how = BY_WORDS, "words in the cell" if text else "words in the progress text"
             action.commentary = "\n".join(part for part in (text, comment) if part)
@@ -1012,12 +1052,16 @@ class _StatusReader:
             reading = readings[_fold(action.reading)]
             action.suggestion = self._resolve(reading.suggested, action, text)
         for reading in parsed.readings:
-            reading.chosen = self._chosen(reading)
             suggests = any(
                 action.suggestion is not None
                 for action, _ in self.rows
                 if _fold(action.reading) == _fold(reading.key)
             )
+            if not suggests:
+                # Nothing to suggest: a status word waits for the person's choice; progress
+                # text that says nothing of status is kept as words, with no status.
+                reading.suggested = "" if reading.key != "" else NO_STATUS
+            reading.chosen = self._chosen(reading)
             if reading.chosen is None and reading.key == "" and not suggests:
                 reading.chosen = NO_STATUS  # progress text saying nothing of status: kept as words
             if reading.chosen is None:
@@ -1040,6 +1084,8 @@ class _StatusReader:
 
     def _chosen(self, reading: StatusReading) -> str | None:
         key = _fold(reading.key)
+        if key not in self.mapping:
+            key = "#" + reading_token(reading.key)
         if key in self.mapping:
             value = self.mapping[key]
             if value is None:
@@ -1048,7 +1094,7 @@ class _StatusReader:
                 return str(value.pk)
             return str(value)
         if self.accept:
-            return reading.suggested
+            return reading.suggested or None
         return None
 
     def _resolve(self, choice: str, action: ParsedAction, text: str) -> Status | None:
@@ -1123,7 +1169,7 @@ class _LeadReader:
         if _JOB_WORDS.search(text):
             return self._from_job_title(text), _job_title_text(text)
         names = []
-        for part in re.split(r"[;\n]", text):
+        for part in re.split(r"[;\n]|\s+/\s+|(?<=[a-z])/(?=[A-Z])", text):
             names += self._from_list([p.strip() for p in part.split(",") if p.strip()])
         return _unique(names), ""
 
@@ -1139,7 +1185,9 @@ class _LeadReader:
                     start = end
                     break
             else:
-                names += [self._name(part) for part in _split_and(pieces[start])]
+                in_list = len(pieces) > 1 and start == len(pieces) - 1
+                parts = _split_and(pieces[start], self.known, in_list=in_list)
+                names += [self._name(part) for part in parts]
                 start += 1
         return names
 
@@ -1181,13 +1229,17 @@ class _LeadReader:
         return next(new for new in self.new if new.casefold() == name.casefold())
 
 
-def _split_and(piece: str) -> list[str]:
-    """ "Strategy and Housing" -> two departments; "Leisure and sports development" -> one:
-    split on and/& only between two capitalised names."""
+def _split_and(piece: str, known: dict[str, str], *, in_list: bool) -> list[str]:
+    """Where "and" or "&" separates departments. Councils name departments with "and" in
+    them ("Housing and Community Services", "Environment & Regeneration"), so a bare "X and
+    Y" stays one name unless both are departments the council has; the last piece of a list
+    ("City Development, HR and Procurement") splits between capitalised names."""
     parts = _AND.split(piece)
     names = [parts[0]]
     for joiner, part in zip(parts[1::2], parts[2::2], strict=True):
-        if names[-1][:1].isupper() and part[:1].isupper():
+        both_known = names[-1].strip().casefold() in known and part.strip().casefold() in known
+        listed = in_list and names[-1][:1].isupper() and part[:1].isupper()
+        if both_known or listed:
             names.append(part)
         else:
             names[-1] += f" {joiner} {part}"

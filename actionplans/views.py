@@ -1,4 +1,5 @@
 import dataclasses
+import hashlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,10 +28,11 @@ from actionplans.dashboards import (
 from actionplans.filters import ActionFilter
 from actionplans.forms import (
     AsAtForm,
+    ImportAsAtForm,
     PlanImportForm,
     PlanUpdateUploadForm,
     ReturnForm,
-    StatusMapForm,
+    StatusConfirmForm,
     UpdateForm,
 )
 from actionplans.imports import (
@@ -62,10 +64,11 @@ from actionplans.services import (
 from actionplans.state import row as state_row
 from actionplans.state import with_tallies
 from actionplans.tables import ActionTable
-from actionplans.uploads import discard_upload, load_upload, store_upload
 from councils.models import Committee, Council, Department, PortfolioHolder, Ward
 from councils.panels import panels
 from councils.rules import council_for, require
+from spreadsheets.forms import ColumnRolesForm
+from spreadsheets.uploads import discard_upload, load_upload, store_upload
 
 
 def home(request):
@@ -588,6 +591,9 @@ def plan_upload_changes(request, council_slug: str, plan_slug: str):
 
 @login_required
 def import_preview(request, council_slug: str, token: str):
+    """Upload -> preview -> confirm. The file is read once per preview; the person sees every
+    column's role, every status the sheet gives (exact, or suggested and pre-selected), the
+    date its statuses are recorded as at, and changes any of them before importing."""
     council = get_object_or_404(Council, slug=council_slug)
     meta, data = load_upload(request, token, council, modes=("create", "update"))
     plan = None
@@ -596,19 +602,17 @@ def import_preview(request, council_slug: str, token: str):
     else:
         plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=meta["plan"])
         require(request.user, plan, "actionplans.upload_changes")
+    posted = request.POST if request.method == "POST" else None
     context = {"council": council, "plan": plan, "meta": meta, "token": token}
     try:
-        table = read_table(data, meta["name"], sheet=meta["sheet"])
-        header = find_header(table)
-        unknown = parse_plan(table, header, council).unknown_statuses
-        map_form = StatusMapForm(request.POST or None, unknown=unknown, council=council)
-        status_map = map_form.status_map() if map_form.is_bound and map_form.is_valid() else None
-        parsed = parse_plan(table, header, council, status_map=status_map)
+        preview = _ImportPreview(data, meta, council, posted)
+        context.update(preview.context())
+        parsed = preview.parsed
         changes = plan_changes(parsed, plan) if plan else None
-        context.update(parsed=parsed, map_form=map_form, changes=changes)
+        context["changes"] = changes
         if parsed.errors:
             discard_upload(request, token)  # it cannot be imported: a corrected file can
-        if request.method == "POST" and request.POST.get("confirm") and map_form.is_valid():
+        elif posted is not None and posted.get("confirm") and preview.ready():
             with transaction.atomic():
                 if plan is None:
                     created = create_plan(parsed, council, title=meta["title"], by=request.user)
@@ -623,11 +627,88 @@ def import_preview(request, council_slug: str, token: str):
             discard_upload(request, token)
             messages.success(request, message)
             return redirect(created.get_absolute_url())
+        elif posted is not None and posted.get("confirm"):
+            context["changed_since_preview"] = preview.changed_since_preview
     except ImportProblem as problem:
-        # Refused: the file is of no further use, and is not kept a moment longer.
-        discard_upload(request, token)
         context["problem"] = problem
+        if problem.columns is not None:
+            # The person can fix it by giving the columns roles: keep the file for that.
+            context["roles_form"] = _roles_form(problem.columns, posted)
+        else:
+            # Refused: the file is of no further use, and is not kept a moment longer.
+            discard_upload(request, token)
     return render(request, "actionplans/import_preview.html", context)
+
+
+def _roles_form(layout, posted) -> ColumnRolesForm:
+    form = ColumnRolesForm(posted, columns=layout.columns)
+    form.is_valid()
+    return form
+
+
+class _ImportPreview:
+    """One preview of an upload with the person's choices so far: the file read once, the
+    columns' roles, the as-at date and the statuses, each from the form when posted."""
+
+    def __init__(self, data: bytes, meta: dict, council: Council, posted) -> None:
+        self.council = council
+        table = read_table(data, meta["name"], sheet=meta["sheet"])
+        detected = find_header(table, council)
+        self.roles_form = ColumnRolesForm(posted, columns=detected.columns)
+        chosen = self.roles_form.chosen() if self.roles_form.is_valid() else {}
+        header = find_header(table, council, chosen=chosen) if chosen else detected
+        as_at_form = ImportAsAtForm(posted)
+        as_at = as_at_form.cleaned_data["as_at"] if as_at_form.is_valid() else None
+        self.parsed = parse_plan(
+            table,
+            header,
+            council,
+            status_map=StatusConfirmForm.posted_map(posted) or None,
+            as_at=as_at,
+            filename=meta["name"],
+        )
+        self.as_at_form = ImportAsAtForm(posted, initial={"as_at": self.parsed.as_at})
+        confirming = posted is not None and bool(posted.get("confirm"))
+        self.status_form = StatusConfirmForm(
+            posted if confirming or self._same_readings(posted) else None,
+            readings=self.parsed.readings,
+            council=council,
+        )
+        self.fingerprint = self._fingerprint(chosen, as_at)
+        self.changed_since_preview = (
+            posted is not None and posted.get("previewed", "") != self.fingerprint
+        )
+
+    def _same_readings(self, posted) -> bool:
+        if posted is None:
+            return False
+        names = {StatusConfirmForm.name_for(r) for r in self.parsed.readings}
+        return names <= set(posted)
+
+    def _fingerprint(self, chosen: dict, as_at) -> str:
+        readings = sorted(r.key for r in self.parsed.readings)
+        text = repr((sorted(chosen.items()), str(as_at or self.parsed.as_at or ""), readings))
+        return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+    def ready(self) -> bool:
+        """Confirmed as previewed: every form valid and nothing changed since it was seen."""
+        valid = all(form.is_valid() for form in (self.roles_form, self.as_at_form))
+        statuses_valid = not self.status_form.is_bound or self.status_form.is_valid()
+        return (
+            valid
+            and statuses_valid
+            and not self.parsed.unknown_statuses
+            and not self.changed_since_preview
+        )
+
+    def context(self) -> dict:
+        return {
+            "parsed": self.parsed,
+            "roles_form": self.roles_form,
+            "as_at_form": self.as_at_form,
+            "status_form": self.status_form,
+            "fingerprint": self.fingerprint,
+        }
 
 
 def plan_export(request, council_slug: str, plan_slug: str, fmt: str):

@@ -228,9 +228,6 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# Uploaded spreadsheets wait here between the preview and the confirmation (a day at most).
-IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", BASE_DIR / "var" / "imports"))
-
 # Background work (publishing report packs): the database backend, run by the worker process
 # `python manage.py db_worker` (started by `make run`; a service of its own in production).
 # TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks in the request

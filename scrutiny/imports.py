@@ -18,20 +18,33 @@ from councils.models import Council
 from scrutiny.models import Meaning, Recommendation, ResponseOption, Source
 from scrutiny.services import counts
 from spreadsheets.reading import ImportProblem, Table
-from spreadsheets.roles import normalise_header
+from spreadsheets.roles import Vocabulary, header_row
 
-HEADERS = {
-    "reference": "#|no|number|ref|reference|rec|rec no|recommendation no|recommendation number"
-    "|item",
-    "text": "recommendation|recommendations|scrutiny recommendation|recommendation text",
-    "response": "agree|agreed|agree?|response|executive response|cabinet response|decision"
-    "|accepted|accept|agreed/not agreed|accepted/rejected",
-    "comment": "comment|comments|response comment|executive comment|cabinet comment"
-    "|reason|reasons|response detail|executive response comment",
-    "responsible": "responsible|responsibility|portfolio|portfolio holder|cabinet member|lead"
-    "|lead officer|responsible officer",
-}
-_FIELD = {word: name for name, words in HEADERS.items() for word in words.split("|")}
+# Header words of a recommendations register, strongest first.
+HEADERS = Vocabulary(
+    [
+        (
+            ("reference",),
+            "#|no|number|ref|reference|rec|rec no|recommendation no|recommendation number|item",
+        ),
+        (("text",), "recommendation|recommendations|scrutiny recommendation|recommendation text"),
+        (
+            ("response",),
+            "agree|agreed|agree?|response|executive response|cabinet response|decision"
+            "|accepted|accept|agreed/not agreed|accepted/rejected",
+        ),
+        (
+            ("comment",),
+            "comment|comments|response comment|executive comment|cabinet comment|reason"
+            "|reasons|response detail|executive response comment",
+        ),
+        (
+            ("responsible",),
+            "responsible|responsibility|portfolio|portfolio holder|cabinet member|lead"
+            "|lead officer|responsible officer",
+        ),
+    ]
+)
 
 # Common words for responses, whatever the council's own vocabulary calls them.
 SYNONYMS = {
@@ -73,20 +86,13 @@ class ParsedRegister:
 def find_columns(table: Table) -> tuple[int, dict[int, str]]:
     """The header row's position and the field of each recognised column. A recommendation
     column is required; the title rows above it are skipped."""
-    rows = [(i, row) for i, row in enumerate(table.rows) if row.filled()][:HEADER_SCAN_ROWS]
-    for position, row in rows:
-        columns = {}
-        for index, value in row.filled():
-            if isinstance(value, str) and (name := _FIELD.get(normalise_header(value))):
-                columns.setdefault(name, index)
-            elif isinstance(value, str) and normalise_header(value) in ("agree", "agreed"):
-                columns.setdefault("response", index)
-        if "text" in columns and len(columns) >= 2:
-            return position, {index: name for name, index in columns.items()}
-    raise ImportProblem(
-        f"No header row found in the first {HEADER_SCAN_ROWS} rows: expected columns such as "
-        "#, Recommendation, Agree?, Comment"
-    )
+    found = header_row(table, HEADERS, required="text", scan=HEADER_SCAN_ROWS)
+    if found is None:
+        raise ImportProblem(
+            f"No header row found in the first {HEADER_SCAN_ROWS} rows: expected columns such "
+            "as #, Recommendation, Agree?, Comment"
+        )
+    return found
 
 
 def vocabulary(council: Council) -> dict[str, ResponseOption]:
@@ -125,7 +131,7 @@ def parse_register(
         reference, text = get.get("reference", ""), get.get("text", "")
         if not any(get.values()):
             continue
-        if normalise_header(text) in _FIELD and _FIELD[normalise_header(text)] == "text":
+        if HEADERS.role_for(text) == "text":
             parsed.skipped.append(f"Row {row.number}: header repeated at a page break; skipped")
             continue
         if not reference and parsed.recommendations:

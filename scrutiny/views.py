@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from actionplans.exports import xlsx_download
 from actionplans.models import Action, Plan
-from actionplans.uploads import discard_upload, load_upload, store_upload
 from councils.models import Council
 from councils.rules import council_for
 from scrutiny.exports import render_xlsx
@@ -39,6 +38,7 @@ from scrutiny.services import (
     link_delivering_actions,
 )
 from spreadsheets.reading import ImportProblem, read_table
+from spreadsheets.uploads import discard_upload, load_upload, store_upload
 
 PERM = "scrutiny.manage_recommendations"
 

@@ -237,11 +237,58 @@ _CONTAINS: list[tuple[str, str]] = [
     ("reference", r"\b(?:ref|reference|no|number|id|code)\b"),
 ]
 
-_VOCABULARY: dict[str, tuple[int, tuple[str, ...]]] = {}
-for _rank, (_roles, _words) in enumerate(_EXACT):
-    for _word in _words.split("|"):
-        _VOCABULARY.setdefault(_word, (_rank, _roles))
-_CONTAINS_RE = [(role, re.compile(pattern)) for role, pattern in _CONTAINS]
+
+class Vocabulary:
+    """Header words -> roles: exact entries (strongest first), then words a header contains.
+    Each import has its own; they share the header search (header_row) and its normalising."""
+
+    def __init__(
+        self, exact: list[tuple[tuple[str, ...], str]], contains: list[tuple[str, str]] = ()
+    ) -> None:
+        self.exact: dict[str, tuple[int, tuple[str, ...]]] = {}
+        for rank, (roles, words) in enumerate(exact):
+            for word in words.split("|"):
+                self.exact.setdefault(word, (rank, roles))
+        self.contains = [(role, re.compile(pattern)) for role, pattern in contains]
+        self.ranks = len(exact)
+
+    def roles_for(self, text: str) -> tuple[int, tuple[str, ...]] | None:
+        """(rank, roles) the header's words give, strongest first; None if they say nothing."""
+        name = normalise_header(text)
+        if not name:
+            return None
+        for candidate in (name, period_free(name)):
+            if candidate in self.exact:
+                return self.exact[candidate]
+        for rank, (role, pattern) in enumerate(self.contains, start=self.ranks):
+            if pattern.search(name):
+                return rank, (role,)
+        return None
+
+    def role_for(self, text: str) -> str | None:
+        found = self.roles_for(text)
+        return found[1][0] if found else None
+
+
+ACTION_PLAN = Vocabulary(_EXACT, _CONTAINS)
+
+
+def header_row(
+    table: Table, vocabulary: Vocabulary, *, required: str, scan: int = 30
+) -> tuple[int, dict[int, str]] | None:
+    """The first of the first `scan` rows with content whose headers name `required` and at
+    least one other role: its position in table.rows and the role of each column (the first
+    column for each role). None if there is no such row."""
+    rows = [(i, row) for i, row in enumerate(table.rows) if row.filled()][:scan]
+    for position, row in rows:
+        columns: dict[str, int] = {}
+        for index, value in row.filled():
+            if isinstance(value, str) and (role := vocabulary.role_for(value)):
+                columns.setdefault(role, index)
+        if required in columns and len(columns) >= 2:
+            return position, {index: role for role, index in columns.items()}
+    return None
+
 
 # Period words in headers and titles: "Q2", "Quarter 2", "2016/17", "July – September 2016".
 _MONTHS = (
@@ -274,17 +321,8 @@ def period_free(name: str) -> str:
 
 
 def roles_for_header(text: str) -> tuple[int, tuple[str, ...]] | None:
-    """(rank, roles) the header's words give, strongest first; None if they say nothing."""
-    name = normalise_header(text)
-    if not name:
-        return None
-    for candidate in (name, period_free(name)):
-        if candidate in _VOCABULARY:
-            return _VOCABULARY[candidate]
-    for rank, (role, pattern) in enumerate(_CONTAINS_RE, start=len(_EXACT)):
-        if pattern.search(name):
-            return rank, (role,)
-    return None
+    """(rank, roles) an action-plan header's words give, strongest first, or None."""
+    return ACTION_PLAN.roles_for(text)
 
 
 # Reading cells ------------------------------------------------------------------------------
@@ -365,6 +403,17 @@ class Column:
         return ROLE_LABELS.get(self.role, "Not imported")
 
     @property
+    def examples(self) -> list[str]:
+        """Up to three different cells, for the preview."""
+        seen: list[str] = []
+        for sample in self.samples:
+            if sample not in seen:
+                seen.append(sample)
+            if len(seen) == 3:
+                break
+        return seen
+
+    @property
     def described(self) -> str:
         return f"{self.header or '(no header)'} (column {self.letter})"
 
@@ -423,7 +472,7 @@ def find_layout(
     Raises ImportProblem when no row looks like a header, when the sheet is laid out wide
     (one field repeated across columns), or when no column can hold the action titles; the
     problem carries the columns found, so a person can give them roles."""
-    chosen = {_choice_key(key): role for key, role in (chosen or {}).items() if role}
+    chosen = _choices(chosen or {})
     positions = [i for i, row in enumerate(table.rows) if row.filled()][:HEADER_SCAN_ROWS]
     best: tuple[int, int] | None = None
     for position in positions:
@@ -431,7 +480,12 @@ def find_layout(
         if score >= 2 and (best is None or score > best[0]):
             best = (score, position)
     if best is None:
-        raise ImportProblem(NO_HEADER)
+        # Nothing reads as a header: the first row of two or more words is shown as one, so
+        # the problem can name what the sheet has and a person can give its columns roles.
+        texts = [p for p in positions if _text_cells(table.rows[p]) >= 2]
+        if not texts:
+            raise ImportProblem(NO_HEADER)
+        best = (0, texts[0])
     position = best[1]
     header_row = table.rows[position]
     body = [row for row in table.rows[position + 1 :] if row.filled()][:_SAMPLE_ROWS]
@@ -457,17 +511,25 @@ def find_layout(
     return layout
 
 
-def _choice_key(key: str) -> str:
-    key = str(key).strip()
-    if re.fullmatch(r"[A-Za-z]{1,3}", key):
-        return f"#{column_index_from_string(key.upper()) - 1}"
-    return normalise_header(key)
+def _choices(chosen: dict[str, str]) -> dict[str, str]:
+    """A person's choices by header ("Notes") and by column letter ("C", as "#2"). A key
+    such as "ID" could be either: as a header it is kept under both."""
+    found = {}
+    for key, role in chosen.items():
+        key = str(key).strip()
+        if not role or not key:
+            continue
+        found[normalise_header(key)] = role
+        if re.fullmatch(r"[A-Za-z]{1,3}", key):
+            found.setdefault(f"#{column_index_from_string(key.upper()) - 1}", role)
+    return found
 
 
 def _chosen_role(column_index: int, header: str, chosen: dict[str, str]) -> str | None:
-    return chosen.get(f"#{column_index}") or (
-        chosen.get(normalise_header(header)) if header else None
-    )
+    """The header's choice first (a column headed "ID"), then the column letter's."""
+    if header and normalise_header(header) in chosen:
+        return chosen[normalise_header(header)]
+    return chosen.get(f"#{column_index}")
 
 
 def _header_text(value: Cell) -> str:
@@ -492,6 +554,10 @@ def _header_score(row: Row, chosen: dict[str, str]) -> int:
         if role:
             score += 2 if role == "title" else 1
     return score
+
+
+def _text_cells(row: Row) -> int:
+    return sum(1 for _, value in row.filled() if isinstance(value, str) and len(value) <= 120)
 
 
 def _samples(body: list[Row], index: int) -> list[str]:
@@ -550,6 +616,20 @@ def _roles_from_headers(layout: Layout, body: list[Row], words: set[str]) -> Non
         else:
             column.note = f"another column is already the {ROLE_LABELS[roles[0]].lower()}"
     _order_groups(layout)
+    _officer_beside_department(layout)
+
+
+def _officer_beside_department(layout: Layout) -> None:
+    """ "Responsible Directorate" and "Responsible Officer" side by side: the department and
+    the officer. On its own, a responsible officer column is the lead (job titles in a lead
+    column name the lead officer and, where they say it, the department)."""
+    leads = [c for c in layout.columns if c.role == "lead"]
+    if len(leads) < 2 or layout.index_of("lead_officer") is not None:
+        return
+    for column in leads:
+        if re.search(r"\b(?:officer|officers|person|contact)\b", normalise_header(column.header)):
+            column.role = "lead_officer"
+            return
 
 
 def _settle(column: Column, roles: tuple[str, ...], body: list[Row], words: set[str]):

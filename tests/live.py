@@ -37,7 +37,7 @@ def live_database(folder: Path):
     """The environment of a site with its own database, migrated and seeded; the database
     is removed afterwards."""
     engine = settings.DATABASES["default"]["ENGINE"]
-    env = {**os.environ, "MEDIA_ROOT": str(folder / "media"), "IMPORT_DIR": str(folder / "in")}
+    env = {**os.environ, "MEDIA_ROOT": str(folder / "media")}
     env.pop("DEBUG", None)
     name = None
     if engine.endswith("postgresql"):

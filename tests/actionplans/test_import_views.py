@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from actionplans.models import Action, Plan, ProgressUpdate
 from councils.models import User
+from tests.forms import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -57,11 +58,15 @@ def test_plan_manager_imports_a_plan_mapping_an_unknown_status(client, plan_mana
     assert "Insulate 200 council homes" in page and "Review the allocations policy" in page
     assert "Awaiting Cabinet" in page  # an unknown status word, to be matched
     # Confirming without choosing what the unknown word means is refused.
-    response = client.post(preview_url, {"confirm": "1"})
+    preview = client.get(preview_url)
+    response = client.post(preview_url, form_fields(preview, confirm="1"))
     assert "Choose what “Awaiting Cabinet” means." in text(response)
     assert not Plan.objects.filter(title="Housing plan").exists()
     not_started = council_a.statuses.get(label="Not started")
-    response = client.post(preview_url, {"confirm": "1", "map_0": str(not_started.pk)})
+    [field] = [name for name in form_fields(preview) if name.startswith("status_")]
+    response = client.post(
+        preview_url, form_fields(preview, confirm="1", **{field: str(not_started.pk)})
+    )
     plan = Plan.objects.get(council=council_a, title="Housing plan")
     assert response["Location"] == plan.get_absolute_url()
     actions = {a.reference: a for a in plan.actions.select_related("status", "workstream")}
@@ -149,7 +154,7 @@ def test_round_trip_of_an_edited_export(client):
     assert "Changes (3)" in page
     assert "Status: “(none)” to “Behind schedule”" in page
     assert "Commentary: “(none)” to “Waiting for school results”" in page
-    response = client.post(preview_url, {"confirm": "1"})
+    response = client.post(preview_url, form_fields(preview, confirm="1"))
     assert response["Location"] == plan_url
     actions = {
         a.reference: a for a in Action.objects.filter(plan__slug="equalities-action-plan-2013-2016")
@@ -195,8 +200,9 @@ def test_officer_cannot_change_actions_they_do_not_lead_by_upload(client):
         {"spreadsheet": upload("e.xlsx", out.getvalue())},
     )
     preview_url = response["Location"]
-    assert "Changes (1)" in text(client.get(preview_url))
-    page = text(client.post(preview_url, {"confirm": "1"}))
+    preview = client.get(preview_url)
+    assert "Changes (1)" in text(preview)
+    page = text(client.post(preview_url, form_fields(preview, confirm="1")))
     assert "Neighbourhood improvements" in page and "cannot be imported" in page
     action = Action.objects.get(title="Neighbourhood improvements")
     assert action.status.label == "Yet to start"

@@ -23,6 +23,7 @@ from actionplans.state import states
 from councils.models import Status, User
 from reports.models import Appendix, CommitteeReport
 from reports.rendering import render_appendix_html
+from tests.forms import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +126,8 @@ def test_the_copies_equal_the_read_model_after_every_write_path(client):
     response = client.post(
         reverse("actionplans:plan-upload", args=["norwich", plan.slug]), {"spreadsheet": upload}
     )
-    client.post(response["Location"], {"confirm": "1"})
+    preview = client.get(response["Location"])
+    client.post(response["Location"], form_fields(preview, confirm="1"))
     assert plan.actions.filter(updates__commentary="Edited in Excel").exists()
     assert copies_match_the_read_model(plan.actions.all()) == []
 

@@ -1,5 +1,6 @@
-"""The spreadsheet import pages in a real browser: upload, preview with status words to map,
-the error page for a bad file, and the confirmed plan; axe-core on each."""
+"""The spreadsheet import pages in a real browser: upload, preview with status words to
+confirm and a column's role changed, the error page for a bad file, and the confirmed plan;
+axe-core on each, at desktop and phone widths."""
 
 import io
 
@@ -16,11 +17,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sheet_bytes() -> bytes:
     book = openpyxl.Workbook()
     for row in [
-        ["Community safety plan"],
-        ["Ref", "Action", "Lead", "Deadline", "Status"],
+        ["Community safety plan: Quarter 2 progress (July – September 2016)"],
+        ["Ref", "Action", "Lead", "Deadline", "Status", "Budget holder"],
         ["Safer streets"],
-        ["1", "Install 40 street lights", "Housing", "March 2017", "On target"],
-        ["2", "Set up a hate crime panel", "Strategy", "Q3 2016/17", "Waiting for police"],
+        ["1", "Install 40 street lights", "Housing", "March 2017", "On target", "Head of Housing"],
+        [
+            "2",
+            "Set up a hate crime panel",
+            "Strategy",
+            "Q3 2016/17",
+            "Waiting for police",
+            "Community Safety Manager",
+        ],
     ]:
         book.active.append(row)
     out = io.BytesIO()
@@ -64,10 +72,25 @@ def test_import_pages_are_accessible_and_work(live_server, page, tmp_path):
     page.fill("#id_title", "Community safety plan")
     page.get_by_role("button", name="Upload and preview").click()
     assert "Install 40 street lights" in page.content()
+    assert "Statuses are recorded as at 30 September 2016" in page.content()
     audit("preview with a status word to map")
+    page.set_viewport_size({"width": 375, "height": 800})
+    audit("preview at 375 px")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # The budget holder column was not imported: make it the lead officer and look again.
+    assert "Budget holder (column F)" in page.content()
+    page.get_by_label("Role of column F").select_option(label="Lead officer")
+    page.get_by_role("button", name="Update the preview").click()
+    assert "Housing (Head of Housing)" in page.locator("table").last.inner_text()
     page.get_by_label("Waiting for police").select_option(label="Due to start")
     page.get_by_role("button", name="Import 2 actions").click()
     assert page.locator("h1").inner_text().startswith("Community safety plan")
     plan = Plan.objects.get(title="Community safety plan")
     assert plan.actions.count() == 2
+    lights = plan.actions.get(reference="1")
+    assert lights.lead_officer_title == "Head of Housing"
+    update = lights.updates.get()
+    assert str(update.reported_on) == "2016-09-30" and "imported from safety.xlsx" in (
+        update.author_title
+    )
     assert not failures, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in failures.items())

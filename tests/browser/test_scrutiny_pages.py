@@ -16,7 +16,6 @@ CSV = Path(__file__).resolve().parents[1] / "scrutiny" / "welfare_recommendation
 
 
 def test_scrutiny_pages_meet_wcag_22_aa(live_server, page, settings, tmp_path):
-    settings.IMPORT_DIR = tmp_path
     call_command("seed_demo", quiet_users=True)
     base = live_server.url
     page.goto(base + "/accounts/login/")

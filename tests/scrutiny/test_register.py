@@ -268,7 +268,6 @@ def test_register_queries_do_not_grow_with_recommendations(
 def test_a_scrutiny_upload_cannot_be_opened_as_a_plan_import(client, norwich, settings, tmp_path):
     """Each importer opens only its own uploads: the token of a register upload on the plan
     import page is not found, and the register's preview still works."""
-    settings.IMPORT_DIR = tmp_path
     login(client, "norwich-plan-manager")
     upload = SimpleUploadedFile("recs.csv", CSV.read_bytes(), content_type="text/csv")
     response = client.post(

@@ -1,12 +1,17 @@
 """Import a plan from a spreadsheet, or record the changes made in an edited export.
 
     manage.py import_plan plan.xlsx --council norwich --title "Reducing inequalities 2015-16"
+    manage.py import_plan plan.xlsx --council norwich --title "..." \\
+        --column "Notes=commentary" --column "F=ignore" --as-at 2016-09-30 --accept-suggestions
     manage.py import_plan edited.xlsx --council norwich --update reducing-inequalities-2015-16 \\
         --user norwich-plan-manager
-Both print what they read; --dry-run checks everything a real run would and saves nothing."""
+Each prints the role of every column and what it read; statuses that are not exactly the
+council's words are listed with their suggestions and saved only with --accept-suggestions
+(or --map); --dry-run checks everything a real run would and saves nothing."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +29,7 @@ from actionplans.imports import (
 )
 from actionplans.models import Plan
 from councils.models import Council, Status, User
+from spreadsheets.roles import ROLE_LABELS, date_of
 
 
 class Command(BaseCommand):
@@ -49,6 +55,26 @@ class Command(BaseCommand):
             help='What unknown status words mean, e.g. --map "Due to start=Not started"; '
             '"WORDS=" keeps them as commentary with no status. Repeat for each.',
         )
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar="HEADER=ROLE",
+            help='The role of a column, by its header or letter, e.g. --column "Notes=commentary" '
+            f'or --column "F=ignore". Roles: {", ".join(ROLE_LABELS)}. Repeat for each.',
+        )
+        parser.add_argument(
+            "--accept-suggestions",
+            action="store_true",
+            help="Record the suggested status for every status word that is not exactly one "
+            "of the council's (listed when this is not given).",
+        )
+        parser.add_argument(
+            "--as-at",
+            metavar="DATE",
+            help="The day the sheet reports on (2016-09-30 or 30/09/2016): its statuses are "
+            "recorded as at this date. Default: the period the sheet names, else today.",
+        )
 
     def handle(self, *args, **options) -> None:
         council = Council.objects.filter(slug=options["council"]).first()
@@ -60,6 +86,9 @@ class Command(BaseCommand):
         if not options["update"] and not options["title"]:
             raise CommandError("Give the new plan a --title, or --update an existing plan.")
         status_map = self._status_map(council, options["map"])
+        self.roles = self._roles(options["column"])
+        self.as_at = self._as_at(options["as_at"])
+        self.accept = options["accept_suggestions"]
         try:
             parsed = self._parse(Path(options["file"]), council, options["sheet"], status_map)
             if options["update"]:
@@ -101,9 +130,20 @@ class Command(BaseCommand):
                 f"{path.name} is over the {DEFAULT_LIMITS.max_bytes // 2**20} MB limit."
             )
         table = read_table(path.read_bytes(), path.name, sheet=sheet)
-        parsed = parse_plan(table, find_header(table), council, status_map=status_map)
+        header = find_header(table, council, chosen=self.roles)
+        parsed = parse_plan(
+            table,
+            header,
+            council,
+            status_map=status_map,
+            as_at=self.as_at,
+            accept_suggestions=self.accept,
+            filename=path.name,
+        )
+        self._print_columns(parsed)
         for line in parsed.summary():
             self.stdout.write(line)
+        self._print_suggestions(parsed)
         self._refuse_unknown_statuses(parsed, council)
         if parsed.errors:
             raise CommandError(
@@ -111,6 +151,60 @@ class Command(BaseCommand):
                 "Nothing was saved."
             )
         return parsed
+
+    def _roles(self, pairs: list[str]) -> dict[str, str]:
+        roles = {}
+        for pair in pairs:
+            header, equals, role = pair.rpartition("=")
+            role = role.strip().lower().replace(" ", "_")
+            if not equals or not header.strip():
+                raise CommandError(f'--column "{pair}": write it as "HEADER=ROLE".')
+            if role not in ROLE_LABELS:
+                raise CommandError(
+                    f"--column \"{pair}\": '{role}' is not a role. Roles: {', '.join(ROLE_LABELS)}."
+                )
+            roles[header.strip()] = role
+        return roles
+
+    def _as_at(self, text: str | None) -> datetime.date | None:
+        if not text:
+            return None
+        day = date_of(text)
+        if day is None:
+            raise CommandError(f"--as-at {text}: give a date, e.g. 2016-09-30 or 30/09/2016.")
+        return day
+
+    def _print_columns(self, parsed: ParsedPlan) -> None:
+        how = {"header": "from the header", "cells": "from the cells", "chosen": "your choice"}
+        self.stdout.write("Columns:")
+        for column in parsed.columns:
+            role = ROLE_LABELS.get(column.role, "Not imported") if column.role else "Not imported"
+            note = f" ({column.note})" if column.note else ""
+            cells = "; ".join(sample[:30] for sample in column.examples) or "(empty)"
+            self.stdout.write(
+                f"  {column.letter:<3} {(column.header or '(no header)')[:40]:<40} "
+                f"{role} — {how.get(column.how, 'not imported')}{note} — cells: {cells}"
+            )
+        self.stdout.write("")
+
+    def _print_suggestions(self, parsed: ParsedPlan) -> None:
+        if not parsed.readings:
+            return
+        self.stdout.write("")
+        verb = "Recorded as" if self.accept else "Suggested"
+        self.stdout.write("Statuses that are not exactly the council's words:")
+        for reading in parsed.readings:
+            rows = ", ".join(map(str, reading.rows[:10]))
+            more = f" and {len(reading.rows) - 10} more" if len(reading.rows) > 10 else ""
+            suggested = _describe_choice(reading)
+            self.stdout.write(
+                f"  '{reading.label}' (rows {rows}{more}): {verb.lower()} {suggested}, "
+                f"from {reading.how}"
+            )
+        if not self.accept and parsed.unknown_statuses:
+            self.stdout.write(
+                "Give --accept-suggestions to record these suggestions, or --map to choose."
+            )
 
     def _refuse_unknown_statuses(self, parsed: ParsedPlan, council: Council) -> None:
         if not parsed.unknown_statuses:
@@ -200,6 +294,16 @@ class Command(BaseCommand):
         else:
             recorded = _count(len(updates), "progress update")
             self.stdout.write(f"Recorded {recorded} on '{plan.title}'.")
+
+
+def _describe_choice(reading) -> str:
+    if reading.suggestion is not None:
+        return f"'{reading.suggestion.label}'"
+    return {
+        "rag": "each row's RAG colour",
+        "words": "what each row's words say",
+        "none": "no status (the words kept as commentary)",
+    }.get(reading.suggested, "nothing (choose with --map)")
 
 
 def _count(n: int, noun: str) -> str:
