@@ -1007,8 +1007,13 @@ class _StatusReader:
             suggested = self._choice_for(kind)
             how = "common wording"
             action.commentary = "\n".join(part for part in (rest, comment) if part)
+        elif action.rag and not text:
+            # A RAG letter with no status word: the council's status of that colour.
+            suggested = self._choice_for(_KIND_OF_RAG[action.rag])
+            how = "the RAG colour"
+            action.commentary = comment
         elif action.rag:
-            suggested, how = BY_RAG, "the RAG in the same row" if text else "the RAG colour"
+            suggested, how = BY_RAG, "the RAG in the same row"
             # A status word ("Ongoing") is said by the status itself; other words are kept.
             words = "" if _fold(text) in _KIND_OF or _POINTER.match(text) else text
             action.commentary = "\n".join(part for part in (words, comment) if part)

@@ -561,8 +561,10 @@ def _text_cells(row: Row) -> int:
 
 
 def _samples(body: list[Row], index: int) -> list[str]:
-    values = [_header_text(row.get(index)) for row in body if row.get(index) is not None]
-    return values
+    """The column's cells in the table's rows; rows of one cell (headings, a key, a note)
+    are not its values, unless that is all the column has."""
+    rows = [row for row in body if len(row.filled()) > 1] or body
+    return [_header_text(row.get(index)) for row in rows if row.get(index) is not None]
 
 
 def _fold(text: str) -> str:

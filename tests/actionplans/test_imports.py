@@ -1185,7 +1185,7 @@ def test_cli_dry_run_leaves_the_database_unchanged(fairtown, tmp_path):
 def test_cli_lists_unknown_statuses_and_how_to_map_them(fairtown, tmp_path):
     before = counts()
     out = io.StringIO()
-    with pytest.raises(CommandError, match="1 status wording"):
+    with pytest.raises(CommandError, match="1 status to confirm"):
         call_command(
             "import_plan",
             str(seed_000_file(tmp_path)),

@@ -196,9 +196,10 @@ class Command(BaseCommand):
         for reading in parsed.readings:
             rows = ", ".join(map(str, reading.rows[:10]))
             more = f" and {len(reading.rows) - 10} more" if len(reading.rows) > 10 else ""
+            plural = "s" if len(reading.rows) > 1 else ""
             suggested = _describe_choice(reading)
             self.stdout.write(
-                f"  '{reading.label}' (rows {rows}{more}): {verb.lower()} {suggested}, "
+                f"  '{reading.label}' (row{plural} {rows}{more}): {verb.lower()} {suggested}, "
                 f"from {reading.how}"
             )
         if not self.accept and parsed.unknown_statuses:
@@ -210,20 +211,15 @@ class Command(BaseCommand):
         if not parsed.unknown_statuses:
             return
         labels = ", ".join(status.label for status in council.statuses.all())
-        self.stdout.write("")
-        self.stdout.write(f"Status words {council.name} does not use ({labels}):")
-        for text, rows in parsed.unknown_statuses.items():
-            self.stdout.write(
-                f"  '{text}' (row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))})"
-            )
-        example = next(iter(parsed.unknown_statuses))
+        example = next(iter(parsed.unknown_statuses)) or "WORDS"
         self.stdout.write(
-            f'Say what each means with --map, e.g. --map "{example}=STATUS", or --map "{example}=" '
-            "to keep the words as commentary with no status."
+            f"{council.name}'s statuses: {labels}. Choose one with --map, e.g. "
+            f'--map "{example}=STATUS", or --map "{example}=" to keep the words as '
+            "commentary with no status."
         )
         raise CommandError(
-            f"{_count(len(parsed.unknown_statuses), 'status wording')} to map with --map "
-            "(listed above). Nothing was saved."
+            f"{_count(len(parsed.unknown_statuses), 'status')} to confirm (listed above). "
+            "Nothing was saved."
         )
 
     def _plan(self, council: Council, ref: str) -> Plan:
