@@ -653,10 +653,19 @@ class _ImportPreview:
     def __init__(self, data: bytes, meta: dict, council: Council, posted) -> None:
         self.council = council
         table = read_table(data, meta["name"], sheet=meta["sheet"])
-        detected = find_header(table, council)
-        self.roles_form = ColumnRolesForm(posted, columns=detected.columns)
+        try:
+            detected = find_header(table, council)
+            columns = detected.columns
+        except ImportProblem as problem:
+            if problem.columns is None:
+                raise
+            # No action column found: the person's roles may name one.
+            detected, columns = None, problem.columns.columns
+        self.roles_form = ColumnRolesForm(posted, columns=columns)
         chosen = self.roles_form.chosen() if self.roles_form.is_valid() else {}
-        header = find_header(table, council, chosen=chosen) if chosen else detected
+        header = detected if detected is not None and not chosen else None
+        if header is None:
+            header = find_header(table, council, chosen=chosen)
         as_at_form = ImportAsAtForm(posted)
         as_at = as_at_form.cleaned_data["as_at"] if as_at_form.is_valid() else None
         self.parsed = parse_plan(

@@ -206,3 +206,53 @@ def test_officer_cannot_change_actions_they_do_not_lead_by_upload(client):
     assert "Neighbourhood improvements" in page and "cannot be imported" in page
     action = Action.objects.get(title="Neighbourhood improvements")
     assert action.status.label == "Yet to start"
+
+
+def test_a_sheet_with_no_action_header_is_imported_once_a_column_is_named(
+    client, plan_manager, council_a
+):
+    """Headers in another language: the preview names the columns it found and offers a
+    role for each; naming the title column brings the full preview, then the import."""
+    client.force_login(plan_manager)
+    rows = [
+        ["ID", "Categoria", "Títol", "Descripció"],
+        ["6508", "Bon govern", "Desenvolupament de processos de participació", "Revisió del pla"],
+        ["3359", "Transició ecològica", "Millorar els camins escolars", "Millorar els camins"],
+    ]
+    response = client.post(
+        reverse("actionplans:plan-import", args=["anytown"]),
+        {"spreadsheet": upload("pam.xlsx", workbook_bytes(rows)), "title": "PAM"},
+    )
+    preview_url = response["Location"]
+    preview = client.get(preview_url)
+    assert "No column holds the actions" in text(preview)
+    assert "Títol (column C)" in text(preview)
+    named = client.post(
+        preview_url, form_fields(preview, role_C="title", role_B="group", refresh="1")
+    )
+    page = text(named)
+    assert "2 actions in 2 workstreams" in page
+    assert "Millorar els camins escolars" in page
+    response = client.post(preview_url, form_fields(named, confirm="1"))
+    plan = Plan.objects.get(council=council_a, title="PAM")
+    assert response["Location"] == plan.get_absolute_url()
+    assert sorted(plan.actions.values_list("workstream__title", "title")) == [
+        ("Bon govern", "Desenvolupament de processos de participació"),
+        ("Transició ecològica", "Millorar els camins escolars"),
+    ]
+
+
+def test_changing_a_role_and_importing_without_looking_again_shows_the_preview_first(
+    client, plan_manager
+):
+    client.force_login(plan_manager)
+    response = client.post(
+        reverse("actionplans:plan-import", args=["anytown"]),
+        {"spreadsheet": upload("housing.xlsx", workbook_bytes(SHEET)), "title": "Housing plan"},
+    )
+    preview_url = response["Location"]
+    preview = client.get(preview_url)
+    changed = client.post(preview_url, form_fields(preview, role_C="partners", confirm="1"))
+    assert changed.status_code == 200
+    assert "You changed a choice since the preview was shown" in text(changed)
+    assert not Plan.objects.filter(title="Housing plan").exists()
