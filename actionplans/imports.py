@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl.utils import get_column_letter
@@ -1291,15 +1291,33 @@ def create_plan(
         departments = _get_or_create(Department, council, _names(parsed, "departments"))
         wards = _get_or_create(Ward, council, _names(parsed, "wards"))
         actions, reports = _build_actions(parsed, plan, workstreams)
-        bulk_create_with_history(actions, Action, batch_size=500, default_user=by)
+        Action.objects.bulk_create(actions, batch_size=500)
+        _history_of_new_rows(Action, plan, by)
         _link(parsed, actions, departments, wards)
         record_imported_updates(
-            reports, council, by=by, author_title=_imported_by(by, parsed.filename)
+            plan, reports, council, by=by, author_title=_imported_by(by, parsed.filename)
         )
         if dry_run:
             transaction.set_rollback(True)
             return None
     return plan
+
+
+def _history_of_new_rows(model, plan: Plan, by: User | None) -> None:
+    """The audit history's first entry ("created") for every row of `model` the import just
+    made for `plan`, copied by the database in one statement: the same row
+    simple_history's bulk_create_with_history writes, without building each in Python."""
+    history = model.history.model
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, history_type, "
+        f"history_user_id, history_change_reason) SELECT {columns}, %s, '+', %s, NULL "
+        f"FROM {quote(model._meta.db_table)} WHERE plan_id = %s"
+    )
+    with connection.cursor() as cursor:
+        when = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(sql, [when, by.pk if by is not None else None, plan.pk])
 
 
 def _imported_by(by: User | None, filename: str) -> str:
@@ -1387,7 +1405,10 @@ def _build_actions(
             version=1,
             **{name: getattr(row, name) for name in _ACTION_FIELDS},
         )
-        action.set_deadline(row.deadline_value)
+        # The deadline as the reader parsed it (the same parse_deadline set_deadline runs).
+        action.deadline_text = row.deadline.text
+        action.deadline_date = row.deadline.date
+        action.deadline_precision = row.deadline.precision
         actions.append(action)
         if row.status is None and not row.commentary and row.percent is None:
             continue  # nothing reported

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from actionplans.deadlines import parse_deadline
@@ -226,34 +226,43 @@ def prepare_imported_state(item: ImportedUpdate) -> None:
 
 
 def record_imported_updates(
-    items: list[ImportedUpdate], council: Council, *, by, author_title: str
-) -> list[ProgressUpdate]:
-    """A new plan's history as its spreadsheet gives it, written in bulk: one approved
-    update per action, in the reporting quarter containing its day. The actions were
-    created with prepare_imported_state(), so their current fields already agree. The
-    update form's rule that red and amber need commentary is for new reports; a sheet is
-    history, and its rows without commentary are flagged on the preview instead."""
-    periods: dict[tuple[int, int], ReportingPeriod] = {}
-    updates = []
-    for item in items:
-        quarter = Quarter.containing(item.reported_on, council.financial_year_start_month)
-        key = (quarter.financial_year, quarter.number)
-        if key not in periods:
-            periods[key] = reporting_period_of(council, quarter)
-        updates.append(
-            ProgressUpdate(
-                action=item.action,
-                period=periods[key],
-                reported_on=item.reported_on,
-                author=by,
-                author_title=author_title,
-                status=item.status,
-                percent_complete=item.percent_complete,
-                commentary=item.commentary,
-                state=ProgressUpdate.State.APPROVED,
-            )
-        )
-    return ProgressUpdate.objects.bulk_create(updates, batch_size=500)
+    plan, items: list[ImportedUpdate], council: Council, *, by, author_title: str
+) -> None:
+    """A new plan's history as its spreadsheet gives it: one approved update per reported
+    action, in the reporting quarter containing its day. The actions were saved with
+    prepare_imported_state(), so the update is a copy of their current fields, and the
+    database makes every copy in one statement. The update form's rule that red and amber
+    need commentary is for new reports; a sheet is history, and its rows without commentary
+    are flagged on the preview instead."""
+    for day in {item.reported_on for item in items}:
+        reporting_period_for(council, day)  # each quarter the updates fall in, created once
+    quote = connection.ops.quote_name
+    update, action, period = (
+        quote(model._meta.db_table) for model in (ProgressUpdate, Action, ReportingPeriod)
+    )
+    readings = ProgressUpdate._meta.get_field("readings").get_db_prep_save([], connection)
+    sql = (
+        f"INSERT INTO {update} (action_id, period_id, reported_on, author_id, author_title, "
+        "status_id, percent_complete, commentary, revised_deadline_text, "
+        "revised_deadline_date, revised_deadline_precision, deadline_reason, readings, state, "
+        "reviewed_by_id, reviewed_at, review_comment, created_at) "
+        "SELECT a.id, p.id, a.last_updated, %s, %s, a.status_id, a.percent_complete, "
+        "a.status_commentary, '', NULL, '', '', %s, %s, NULL, NULL, '', %s "
+        f"FROM {action} a JOIN {period} p ON p.council_id = %s "
+        f"AND a.last_updated >= p.{quote('start')} AND a.last_updated <= p.{quote('end')} "
+        "WHERE a.plan_id = %s AND a.last_updated IS NOT NULL"
+    )
+    params = [
+        by.pk if by is not None else None,
+        author_title,
+        readings,
+        ProgressUpdate.State.APPROVED.value,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        council.pk,
+        plan.pk,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _apply(update: ProgressUpdate, action: Action, *, by) -> None:

@@ -13,6 +13,7 @@ passes its own, and shares the header search, the period words and the wide-layo
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -305,6 +306,7 @@ _PERIOD_WORDS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_header(text: object) -> str:
     """'Possible partners/ links' -> 'possible partners/links'; 'Ref.' -> 'ref'."""
     text = str(text).replace("\xa0", " ").lower().replace("(s)", "").replace("’", "'")

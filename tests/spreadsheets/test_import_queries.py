@@ -56,3 +56,30 @@ def test_the_query_count_does_not_grow_with_the_rows(council, importer):
         # Only the parameter limit's batches: one statement per ~30 rows per table, where
         # writing row by row took 13 statements per action.
         assert large - small <= (400 - 50) // 10, (small, large)
+
+
+def test_bulk_rows_are_whole_history_update_and_audit_alike(council, importer):
+    """What the database copies in one statement is what the ORM would have written: each
+    action's audit history starts with its imported state, by the importer; each update
+    is an approved copy of the action's current fields, in the quarter of its day."""
+    parsed = read_plan(sheet(2), "plan-q2-2016-17.xlsx", council, accept_suggestions=True)
+    plan = create_plan(parsed, council, title="Audit check", by=importer)
+    for action in plan.actions.select_related("status"):
+        [created] = action.history.all()
+        assert (created.history_type, created.history_user, created.version) == ("+", importer, 1)
+        assert (created.status_id, created.status_commentary) == (
+            action.status_id,
+            action.status_commentary,
+        )
+        [update] = action.updates.select_related("period")
+        assert update.state == "approved" and update.author == importer
+        assert (update.status_id, update.percent_complete, update.commentary) == (
+            action.status_id,
+            action.percent_complete,
+            action.status_commentary,
+        )
+        assert update.period.start <= update.reported_on <= update.period.end
+        assert update.readings == [] and update.created_at is not None
+    # The first edit after the import finds the version it started from.
+    action = plan.actions.first()
+    assert action.history.filter(version=action.version).exists()
