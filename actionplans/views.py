@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -67,8 +66,9 @@ from actionplans.tables import ActionTable
 from councils.models import Committee, Council, Department, PortfolioHolder, Ward
 from councils.panels import panels
 from councils.rules import council_for, require
+from spreadsheets.flow import Confirmed, preview_and_confirm
 from spreadsheets.forms import ColumnRolesForm
-from spreadsheets.uploads import discard_upload, load_upload, store_upload
+from spreadsheets.uploads import store_upload, upload_meta
 
 
 def home(request):
@@ -591,66 +591,52 @@ def plan_upload_changes(request, council_slug: str, plan_slug: str):
 
 @login_required
 def import_preview(request, council_slug: str, token: str):
-    """Upload -> preview -> confirm. The file is read once per preview; the person sees every
-    column's role, every status the sheet gives (exact, or suggested and pre-selected), the
-    date its statuses are recorded as at, and changes any of them before importing."""
+    """Upload -> preview -> confirm (spreadsheets.flow). The file is read once per preview;
+    the person sees every column's role, every status the sheet gives (exact, or suggested
+    and pre-selected), the date its statuses are recorded as at, and changes any of them
+    before importing."""
     council = get_object_or_404(Council, slug=council_slug)
-    meta, data = load_upload(request, token, council, modes=("create", "update"))
+    meta = upload_meta(request, token, council, modes=("create", "update"))
     plan = None
     if meta["mode"] == "create":
         council = council_for(request, council_slug, "actionplans.manage_plan")
     else:
         plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=meta["plan"])
         require(request.user, plan, "actionplans.upload_changes")
-    posted = request.POST if request.method == "POST" else None
-    context = {"council": council, "plan": plan, "meta": meta, "token": token}
-    try:
-        preview = _ImportPreview(data, meta, council, posted)
-        context.update(preview.context())
+
+    def confirm(preview, meta) -> Confirmed:
         parsed = preview.parsed
-        changes = plan_changes(parsed, plan) if plan else None
-        context["changes"] = changes
-        if parsed.errors:
-            discard_upload(request, token)  # it cannot be imported: a corrected file can
-        elif posted is not None and posted.get("confirm") and preview.ready():
-            with transaction.atomic():
-                if plan is None:
-                    created = create_plan(parsed, council, title=meta["title"], by=request.user)
-                    message = (
-                        f"Imported {len(parsed.actions)} actions into “{created.title}” (a draft)."
-                    )
-                else:
-                    created = plan
-                    apply_changes(changes, plan, by=request.user)
-                    noun = "action" if len(changes) == 1 else "actions"
-                    message = f"Recorded the spreadsheet's changes to {len(changes)} {noun}."
-            discard_upload(request, token)
-            messages.success(request, message)
-            return redirect(created.get_absolute_url())
-        elif posted is not None and posted.get("confirm"):
-            context["changed_since_preview"] = preview.changed_since_preview
-    except ImportProblem as problem:
-        context["problem"] = problem
-        if problem.columns is not None:
-            # The person can fix it by giving the columns roles: keep the file for that.
-            context["roles_form"] = _roles_form(problem.columns, posted)
-        else:
-            # Refused: the file is of no further use, and is not kept a moment longer.
-            discard_upload(request, token)
-    return render(request, "actionplans/import_preview.html", context)
+        if plan is None:
+            created = create_plan(parsed, council, title=meta["title"], by=request.user)
+            count = len(parsed.actions)
+            return Confirmed(
+                created.get_absolute_url(),
+                f"Imported {count} actions into “{created.title}” (a draft).",
+            )
+        apply_changes(preview.changes, plan, by=request.user)
+        noun = "action" if len(preview.changes) == 1 else "actions"
+        return Confirmed(
+            plan.get_absolute_url(),
+            f"Recorded the spreadsheet's changes to {len(preview.changes)} {noun}.",
+        )
 
-
-def _roles_form(layout, posted) -> ColumnRolesForm:
-    form = ColumnRolesForm(posted, columns=layout.columns)
-    form.is_valid()
-    return form
+    return preview_and_confirm(
+        request,
+        token=token,
+        council=council,
+        modes=("create", "update"),
+        template="actionplans/import_preview.html",
+        build=lambda meta, data, posted: _ImportPreview(data, meta, council, posted, plan),
+        confirm=confirm,
+        context={"plan": plan},
+    )
 
 
 class _ImportPreview:
     """One preview of an upload with the person's choices so far: the file read once, the
     columns' roles, the as-at date and the statuses, each from the form when posted."""
 
-    def __init__(self, data: bytes, meta: dict, council: Council, posted) -> None:
+    def __init__(self, data: bytes, meta: dict, council: Council, posted, plan=None) -> None:
         self.council = council
         table = read_table(data, meta["name"], sheet=meta["sheet"])
         try:
@@ -683,6 +669,8 @@ class _ImportPreview:
             readings=self.parsed.readings,
             council=council,
         )
+        self.changes = plan_changes(self.parsed, plan) if plan is not None else None
+        self.refused = bool(self.parsed.errors)
         self.fingerprint = self._fingerprint(chosen, as_at)
         self.changed_since_preview = (
             posted is not None and posted.get("previewed", "") != self.fingerprint
@@ -717,6 +705,7 @@ class _ImportPreview:
             "as_at_form": self.as_at_form,
             "status_form": self.status_form,
             "fingerprint": self.fingerprint,
+            "changes": self.changes,
         }
 
 

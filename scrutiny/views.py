@@ -37,8 +37,9 @@ from scrutiny.services import (
     create_action,
     link_delivering_actions,
 )
-from spreadsheets.reading import ImportProblem, read_table
-from spreadsheets.uploads import discard_upload, load_upload, store_upload
+from spreadsheets.flow import Confirmed, preview_and_confirm
+from spreadsheets.reading import read_table
+from spreadsheets.uploads import store_upload
 
 PERM = "scrutiny.manage_recommendations"
 
@@ -236,30 +237,49 @@ def import_upload(request, council_slug: str):
 @login_required
 def import_preview(request, council_slug: str, token: str):
     council = council_for(request, council_slug, PERM)
-    meta, data = load_upload(request, token, council, modes=("scrutiny",))
-    context = {"council": council, "meta": meta, "token": token}
-    try:
+
+    def confirm(preview, meta) -> Confirmed:
+        source = create_register(
+            preview.parsed,
+            council,
+            by=request.user,
+            title=meta["title"],
+            committee_id=meta["committee"],
+            body=meta["body"],
+            date=datetime.date.fromisoformat(meta["date"]),
+        )
+        count = len(preview.parsed.recommendations)
+        return Confirmed(source.get_absolute_url(), f"Imported {count} recommendations.")
+
+    return preview_and_confirm(
+        request,
+        token=token,
+        council=council,
+        modes=("scrutiny",),
+        template="scrutiny/import_preview.html",
+        build=lambda meta, data, posted: _RegisterPreview(data, meta, council, posted),
+        confirm=confirm,
+    )
+
+
+class _RegisterPreview:
+    """A register upload read once, with the person's meaning for each unknown word."""
+
+    refused = False
+    changed_since_preview = False
+
+    def __init__(self, data: bytes, meta: dict, council, posted) -> None:
         table = read_table(data, meta["name"], sheet=meta["sheet"])
         unknown = parse_register(table, council).unknown_words
-        map_form = WordMapForm(request.POST or None, unknown=unknown, council=council)
-        word_map = map_form.word_map() if map_form.is_bound and map_form.is_valid() else None
-        parsed = parse_register(table, council, word_map=word_map)
-        context.update(parsed=parsed, map_form=map_form, notes=table.notes)
-        if request.method == "POST" and request.POST.get("confirm") and map_form.is_valid():
-            source = create_register(
-                parsed,
-                council,
-                by=request.user,
-                title=meta["title"],
-                committee_id=meta["committee"],
-                body=meta["body"],
-                date=datetime.date.fromisoformat(meta["date"]),
-            )
-            discard_upload(request, token)
-            messages.success(request, f"Imported {len(parsed.recommendations)} recommendations.")
-            return redirect(source.get_absolute_url())
-    except ImportProblem as problem:
-        # Refused: the file is of no further use, and is not kept a moment longer.
-        discard_upload(request, token)
-        context["problem"] = problem
-    return render(request, "scrutiny/import_preview.html", context)
+        self.map_form = WordMapForm(posted, unknown=unknown, council=council)
+        valid = self.map_form.is_bound and self.map_form.is_valid()
+        self.parsed = parse_register(
+            table, council, word_map=self.map_form.word_map() if valid else None
+        )
+        self.notes = table.notes
+
+    def ready(self) -> bool:
+        return self.map_form.is_valid()
+
+    def context(self) -> dict:
+        return {"parsed": self.parsed, "map_form": self.map_form, "notes": self.notes}

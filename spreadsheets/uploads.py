@@ -29,29 +29,34 @@ def store_upload(request, upload, meta: dict) -> str:
     return token
 
 
-def load_upload(request, token: str, council, modes: tuple[str, ...]) -> tuple[dict, bytes]:
+def _find(request, token: str, council, modes: tuple[str, ...], *, with_data: bool = True):
     """An upload this person made for this council and for one of these importers (a plan
     import's token is not a scrutiny import's), and not expired; else 404."""
-    upload = (
-        Upload.objects.live()
-        .filter(token=token, council=council, uploaded_by=request.user, mode__in=modes)
-        .first()
-        if request.user.is_authenticated
-        else None
-    )
+    if not request.user.is_authenticated:
+        raise Http404
+    uploads = Upload.objects.live() if with_data else Upload.objects.live().defer("data")
+    upload = uploads.filter(
+        token=token, council=council, uploaded_by=request.user, mode__in=modes
+    ).first()
     if upload is None:
         raise Http404
-    meta = {**upload.meta, "council": upload.council_id, "mode": upload.mode, "name": upload.name}
-    return meta, bytes(upload.data)
+    return upload
+
+
+def _meta(upload: Upload) -> dict:
+    return {**upload.meta, "council": upload.council_id, "mode": upload.mode, "name": upload.name}
+
+
+def load_upload(request, token: str, council, modes: tuple[str, ...]) -> tuple[dict, bytes]:
+    """The upload's settings and its bytes (see _find for who may open it)."""
+    upload = _find(request, token, council, modes)
+    return _meta(upload), bytes(upload.data)
+
+
+def upload_meta(request, token: str, council, modes: tuple[str, ...]) -> dict:
+    """The upload's settings alone, without reading the file (to check permissions first)."""
+    return _meta(_find(request, token, council, modes, with_data=False))
 
 
 def discard_upload(request, token: str) -> None:
     Upload.objects.filter(token=token, uploaded_by_id=request.user.pk).delete()
-
-
-def update_meta(request, token: str, **changes) -> None:
-    """Remember a person's choices on the preview (roles, statuses, as-at) with the upload."""
-    upload = Upload.objects.filter(token=token, uploaded_by_id=request.user.pk).first()
-    if upload is not None:
-        upload.meta = {**upload.meta, **changes}
-        upload.save(update_fields=["meta"])
