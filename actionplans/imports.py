@@ -828,7 +828,7 @@ class _PlanReader:
 
     def _read_key(self, action: ParsedAction, row: Row) -> None:
         text = _one_line(self._value(row, "key"))
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             action.key = int(text)
         elif text:
             action.bad_fields.add("key")

@@ -68,7 +68,8 @@ _EXACT: list[tuple[tuple[str, ...], str]] = [
         ("completion_date",),
         "actual completion date|actual completion|date completed|completed on|actual date"
         "|actual end date|date achieved|actual|completed date|date of completion"
-        "|actual finish|actual finish date|completion date actual|achieved date|date closed",
+        "|actual finish|actual finish date|completion date actual|achieved date|date closed"
+        "|completed|done|date done|closed on|achieved on|date delivered|delivered on",
     ),
     (
         ("reference",),
@@ -112,7 +113,7 @@ _EXACT: list[tuple[tuple[str, ...], str]] = [
         "|owner|owners|action owner|action owners|owner/lead|lead/owner|accountable"
         "|accountability|who|who is responsible|who will do it|led by|delivered by|delivery lead"
         "|responsible officer|responsible officers|officer responsible|accountable officer"
-        "|lead member|lead cabinet member|responsible person|responsible body|lead role",
+        "|responsible person|responsible body|lead role",
     ),
     (
         ("lead_officer",),
@@ -151,7 +152,7 @@ _EXACT: list[tuple[tuple[str, ...], str]] = [
     (
         ("rag",),
         "rag|rag status|rag rating|rag rated|rating|colour|color|traffic light|traffic lights"
-        "|rag score|r/a/g|rag assessment|rag indicator",
+        "|rag score|r/a/g|rag assessment|rag indicator|brag|brag status|brag rating|rag/b",
     ),
     (
         ("percent",),
@@ -198,7 +199,12 @@ _EXACT: list[tuple[tuple[str, ...], str]] = [
         "|additional information|further information|info|information",
     ),
     (("priority",), "importance|urgency|rank|ranking|priority rating|high/medium/low"),
-    (("ignore",), "cabinet member|portfolio|portfolio holder|link|url|web link"),
+    (
+        ("ignore",),
+        "cabinet member|portfolio|portfolio holder|link|url|web link|lead member"
+        "|lead cabinet member|cabinet lead|portfolio lead|lead councillor|member lead"
+        "|executive member|responsible member|ward member",
+    ),
 ]
 
 # Headers that match no entry exactly are read by the words in them, in this order.
@@ -376,7 +382,9 @@ def date_of(value: Cell) -> datetime.date | None:
             return datetime.date(year, int(match[2]), int(match[1]))
     except ValueError:
         return None
-    if text.isdigit() and 20000 <= int(text) <= 80000:  # Excel's day count, 1954 to 2119
+    if (
+        text.isascii() and text.isdigit() and 20000 <= int(text) <= 80000
+    ):  # Excel's day count, 1954 to 2119
         return EXCEL_EPOCH + datetime.timedelta(days=int(text))
     return None
 
@@ -657,6 +665,8 @@ def _settle(column: Column, roles: tuple[str, ...], body: list[Row], words: set[
             return ("rag",)
         if _average_length(values) > 60 and not _mostly(values, lambda v: _fold(v) in words):
             return ("commentary",)
+    if first == "rag" and not _mostly(values, lambda v: rag_of(v) is not None):
+        return ("status", "rag")  # "Green - on track": a status cell that starts with a colour
     if first == "commentary" and _mostly(values, lambda v: _fold(v) in words):
         return ("status", "commentary")
     return roles
@@ -711,7 +721,7 @@ def _roles_from_cells(layout: Layout, body: list[Row], words: set[str]) -> None:
         elif _mostly(values, lambda v: _fold(v) in words) and "status" not in has:
             role = "status"
         elif _mostly(raw, lambda v: date_of(v) is not None):
-            role = next((r for r in ("deadline", "completion_date") if r not in has), None)
+            role = "deadline" if "deadline" not in has else _second_date(layout, column, raw)
         elif (
             _mostly(values, lambda v: percent_of(v) is not None)
             and any("%" in v for v in values)
@@ -738,6 +748,20 @@ def _roles_from_cells(layout: Layout, body: list[Row], words: set[str]) -> None:
             has.add(role)
     if "title" not in has:
         _title_from_fallbacks(layout)
+
+
+def _second_date(layout: Layout, column: Column, raw: list) -> str | None:
+    """Dates beside the deadline: completion dates if they sit to its right, fill fewer
+    rows (only what is done has one) and none is in the future. Otherwise ("Start date")
+    the column is listed for the person to say what it is."""
+    deadline = next((c for c in layout.columns if c.role == "deadline"), None)
+    if deadline is None or "completion_date" in {c.role for c in layout.columns}:
+        return None
+    today = datetime.date.today()
+    dates = [date_of(v) for v in raw]
+    past = all(day is not None and day <= today for day in dates)
+    sparser = len(raw) < len(deadline.samples)
+    return "completion_date" if column.index > deadline.index and sparser and past else None
 
 
 def _title_from_fallbacks(layout: Layout) -> None:
