@@ -516,6 +516,7 @@ class _PlanReader:
         self.leads = _LeadReader(council)
         self.statuses = _StatusReader(council, status_map, accept_suggestions)
         self.current: ParsedWorkstream | None = None
+        self.deadlines: dict[Cell, ParsedDeadline] = {}
         self.grouped: dict[tuple[str, ...], ParsedWorkstream] = {}
 
     def read(self) -> ParsedPlan:
@@ -761,8 +762,11 @@ class _PlanReader:
         if isinstance(value, str) and (day := date_of(value)) is not None and value.isdigit():
             value = day  # an Excel serial number stored as a plain number
         action.deadline_value = value
-        fy_start = self.council.financial_year_start_month
-        action.deadline = parse_deadline(value, fy_start_month=fy_start)
+        # Plans repeat their deadlines ("March 2017"): each wording is read once.
+        if value not in self.deadlines:
+            fy_start = self.council.financial_year_start_month
+            self.deadlines[value] = parse_deadline(value, fy_start_month=fy_start)
+        action.deadline = self.deadlines[value]
 
     def _read_completion(self, action: ParsedAction, row: Row) -> None:
         value = self._value(row, "completion_date")

@@ -113,9 +113,14 @@ class Row:
 
     number: int
     cells: list[Cell]
+    _filled: list | None = field(default=None, repr=False, compare=False)
 
     def filled(self) -> list[tuple[int, str | datetime.date]]:
-        return [(index, value) for index, value in enumerate(self.cells) if value is not None]
+        """The cells with content, (index, value). Worked out once: a row's values do not
+        change once read (padding adds only empty cells)."""
+        if self._filled is None:
+            self._filled = [(i, value) for i, value in enumerate(self.cells) if value is not None]
+        return self._filled
 
     def get(self, index: int | None) -> Cell:
         if index is None or index >= len(self.cells):
