@@ -86,15 +86,19 @@ class ActionState:
         return self.previous_status != self.status
 
 
-def update_owed(action: Action, day: datetime.date, group: str) -> Quarter | None:
+def update_owed(
+    action: Action, day: datetime.date, group: str, expected: Quarter | None = ...
+) -> Quarter | None:
     """The quarter whose update the action still owed on `day`: its plan expected one (the
     latest quarter whose update window had closed) and none, approved or waiting, was
-    there for it or a later quarter. Complete and closed actions owe nothing."""
+    there for it or a later quarter. Complete and closed actions owe nothing. `expected`
+    (the plan's quarter_update_expected(day)) saves working it out again for each action
+    when the caller knows it."""
     if group in (StatusGroup.COMPLETE, StatusGroup.CLOSED):
         return None
     if action.plan.lifecycle == Plan.Lifecycle.DRAFT:
         return None
-    quarter = action.plan.quarter_update_expected(day)
+    quarter = action.plan.quarter_update_expected(day) if expected is ... else expected
     if quarter is None:
         return None
     last = action.state_last_period_end
@@ -103,8 +107,13 @@ def update_owed(action: Action, day: datetime.date, group: str) -> Quarter | Non
     return quarter
 
 
-def row(action: Action, day: datetime.date, statuses: dict[int, Status]) -> ActionState:
-    """The row for an action annotated by with_state(day)."""
+def row(
+    action: Action,
+    day: datetime.date,
+    statuses: dict[int, Status],
+    expected: Quarter | None = ...,
+) -> ActionState:
+    """The row for an action annotated by with_state(day). `expected`: as for update_owed."""
     if action.state_later_revision:
         text = action.state_revision or action.baseline_deadline_text
     else:
@@ -123,7 +132,7 @@ def row(action: Action, day: datetime.date, statuses: dict[int, Status]) -> Acti
         deadline_precision=action.state_deadline_precision or Precision.NONE,
         deadline_revised=bool(action.state_deadline_revised),
         is_overdue=bool(action.state_is_overdue),
-        update_expected_for=update_owed(action, day, action.state_group),
+        update_expected_for=update_owed(action, day, action.state_group, expected),
     )
 
 
@@ -155,6 +164,27 @@ def states(
     for action in rows:
         state = row(action, day, statuses)
         state.previous_status = statuses.get(previous_ids.get(action.pk))
+        action.state = state
+        result.append(state)
+    return result
+
+
+def plan_states(
+    plan: Plan, day: datetime.date, *, statuses: dict[int, Status] | None = None
+) -> list[ActionState]:
+    """The state of each of a plan's actions on `day`, as states() gives it, in plan order,
+    for callers that need only the state and the action's own fields (the exports). The
+    actions are read on their own: no workstream, leads or copy of the plan and its council
+    with each one (each action's .plan is `plan` itself, as plan.actions gives it), which
+    made reading a 10,000-action plan four times slower, and the quarter the plan expects an
+    update for is worked out once. Two queries, or one with `statuses`, however many
+    actions."""
+    if statuses is None:
+        statuses = {s.pk: s for s in plan.council.statuses.all()}
+    expected = plan.quarter_update_expected(day)
+    result = []
+    for action in plan.actions.with_state(day):
+        state = row(action, day, statuses, expected)
         action.state = state
         result.append(state)
     return result

@@ -4,11 +4,14 @@ import csv
 import datetime
 import io
 import json
+import textwrap
 import zipfile
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from actionplans.exports import (
@@ -26,6 +29,7 @@ from actionplans.exports import (
     render_json,
     render_xlsx,
 )
+from actionplans.exports import _wrapped_lines as wrapped_lines  # the row-height line count
 from actionplans.models import Action, ActionLead, Plan, Workstream
 from actionplans.services import record_update
 from councils.models import Department, Status, Ward
@@ -320,6 +324,28 @@ def test_xlsx_columns_are_sized_wrapped_and_the_id_hidden(norwich_sheet):
     assert not sheet.column_dimensions["B"].hidden
     assert sheet.cell(row=7, column=column("Action")).alignment.wrap_text
     assert sheet.cell(row=7, column=column("Commentary")).alignment.wrap_text
+
+
+# Pieces of text that exercise textwrap's rules: words, runs of spaces and words longer than
+# a line (which rows are counted from without textwrap), and hyphens and dashes it may break
+# after, tabs, other spaces and line breaks (which go to textwrap).
+PLAIN_PIECES = ["a", "word", "council", "x" * 30, " ", "   ", "é", ".", "–", "•"]
+OTHER_PIECES = ["-", "--", "well-being", "\t", "\u00a0", "\x1c", "\r", "\n"]
+
+
+@settings(max_examples=1000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.lists(st.sampled_from(PLAIN_PIECES), max_size=80),
+        st.lists(st.sampled_from(PLAIN_PIECES + OTHER_PIECES), max_size=80),
+    ).map("".join),
+    st.integers(1, 70),
+)
+def test_xlsx_row_heights_count_wrapped_lines_as_textwrap_does(text, width):
+    """Rows are sized by counting lines without textwrap where that is safe; the count is
+    still textwrap's (an empty line taking one)."""
+    expected = sum(max(1, len(textwrap.wrap(line, width=width))) for line in text.split("\n"))
+    assert wrapped_lines(text, width) == expected
 
 
 def test_xlsx_status_column_offers_the_councils_words():
