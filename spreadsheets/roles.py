@@ -673,11 +673,16 @@ def _settle(column: Column, roles: tuple[str, ...], body: list[Row], words: set[
 
 
 def _order_groups(layout: Layout) -> None:
-    """Of three or more group columns only the two leftmost are groups; a note says so."""
+    """Of three or more group columns only the two leftmost are groups; notes say so, and
+    which of two is the top level."""
     groups = [c for c in layout.columns if c.role == "group"]
     for extra in groups[MAX_GROUPS:]:
         extra.role, extra.how = "", ""
         extra.note = "only two columns can group the actions"
+    if len(groups) >= 2:
+        top, sub = groups[:2]
+        top.note = top.note or "the top level"
+        sub.note = sub.note or f"groups within column {top.letter}"
 
 
 _PRIORITY_WORDS = re.compile(
@@ -792,10 +797,7 @@ def _apply_choices(layout: Layout, chosen: dict[str, str]) -> None:
             if other is not column and other.role == column.role and other.how != "chosen":
                 other.role, other.how = "", ""
                 other.note = f"you chose column {column.letter} as the {column.role_label.lower()}"
-    groups = [c for c in layout.columns if c.role == "group"]
-    for extra in groups[MAX_GROUPS:]:
-        extra.role, extra.how = "", ""
-        extra.note = "only two columns can group the actions"
+    _order_groups(layout)
 
 
 def _keep_latest_period(layout: Layout) -> None:

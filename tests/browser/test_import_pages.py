@@ -93,4 +93,30 @@ def test_import_pages_are_accessible_and_work(live_server, page, tmp_path):
     assert str(update.reported_on) == "2016-09-30" and "imported from safety.xlsx" in (
         update.author_title
     )
+
+    # A sheet headed in another language: the columns are offered for roles, then imported.
+    book = openpyxl.Workbook()
+    for row in [
+        ["ID", "Categoria", "Títol"],
+        ["6508", "Bon govern", "Desenvolupament de processos de participació"],
+        ["3359", "Transició ecològica", "Millorar els camins escolars"],
+    ]:
+        book.active.append(row)
+    catalan = tmp_path / "pam.xlsx"
+    book.save(catalan)
+    page.goto(base + "/councils/norwich/import/")
+    page.set_input_files("#id_spreadsheet", str(catalan))
+    page.fill("#id_title", "Pla d'actuació")
+    page.get_by_role("button", name="Upload and preview").click()
+    assert "No column holds the actions" in page.locator(".govuk-error-summary").inner_text()
+    audit("preview asking for the action column")
+    page.set_viewport_size({"width": 375, "height": 800})
+    audit("preview asking for the action column at 375 px")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label("Role of column C").select_option(label="Action title")
+    page.get_by_label("Role of column B").select_option(label="Group (workstream)")
+    page.get_by_role("button", name="Update the preview").click()
+    assert "2 actions in 2 workstreams" in page.content()
+    page.get_by_role("button", name="Import 2 actions").click()
+    assert Plan.objects.get(title="Pla d'actuació").actions.count() == 2
     assert not failures, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in failures.items())
