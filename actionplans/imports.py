@@ -40,6 +40,7 @@ from actionplans.services import (
     ImportedUpdate,
     UpdateConflict,
     prepare_imported_state,
+    record_imported_history,
     record_imported_updates,
     record_update,
 )
@@ -234,6 +235,8 @@ class ParsedAction:
     serves_foster_relations: bool = False
     bad_fields: set[str] = field(default_factory=set)  # cells that could not be read
     warnings: list[str] = field(default_factory=list)
+    history_cells: dict[int, Cell] = field(default_factory=dict)  # earlier periods' columns
+    history: list[HistoryEntry] = field(default_factory=list)
 
     @property
     def workstream_label(self) -> str:
@@ -249,6 +252,16 @@ class ParsedAction:
         if departments and self.lead_officer_title:
             return f"{departments} ({self.lead_officer_title})"
         return departments or self.lead_officer_title
+
+
+@dataclass
+class HistoryEntry:
+    """What an earlier period's columns say of one action: kept as that period's update."""
+
+    day: datetime.date
+    status: Status | None
+    percent: int | None
+    commentary: str
 
 
 @dataclass(eq=False)
@@ -423,6 +436,7 @@ def parse_plan(
     parsed = reader.read()
     parsed.filename = filename
     _find_as_at(parsed, table, header, council, as_at)
+    _read_history(parsed, table, header, council)
     return parsed
 
 
@@ -466,6 +480,67 @@ def _find_as_at(parsed: ParsedPlan, table: Table, header: Layout, council: Counc
         )
 
 
+def _read_history(parsed: ParsedPlan, table: Table, header: Layout, council: Council) -> None:
+    """Earlier periods' columns ("Q1 update" beside "Q3 update"): each is kept as the update
+    of the period its header names, dated at that period's end. Their statuses are kept only
+    when they are exactly the council's words; other words and RAG letters stay in the
+    update's commentary as written, since nobody has confirmed what they mean."""
+    columns = [c for c in header.columns if c.role == "history"]
+    if not columns:
+        return
+    fy_start = council.financial_year_start_month
+    titles = [
+        ("the title", value)
+        for row in table.rows[: header.position]
+        for _, value in row.filled()
+        if isinstance(value, str)
+    ] + [("the sheet name", table.sheet)]
+    latest = parsed.as_at or timezone.localdate()
+    days: dict[int, datetime.date] = {}
+    for column in columns:
+        period = find_period(
+            [("the header", column.header), *titles],
+            quarter_end=lambda year, n: quarter_end(year, n, fy_start),
+            financial_year_of=lambda day: financial_year_of(day, fy_start),
+        )
+        if period.as_at is None or period.as_at >= latest:
+            parsed.notes.append(
+                f"Column {column.letter} (“{column.header}”) does not say which earlier "
+                "period it reports, so it was not imported: give it a role to keep it."
+            )
+            continue
+        days[column.index] = period.as_at
+    labels = {_fold(status.label): status for status in council.statuses.all()}
+    for action in parsed.actions:
+        by_day: dict[datetime.date, dict] = {}
+        for index, value in action.history_cells.items():
+            if index not in days:
+                continue
+            entry = by_day.setdefault(days[index], {"status": None, "percent": None, "words": []})
+            kind = next(c.history_of for c in columns if c.index == index) or "commentary"
+            text = _block(value)
+            if kind == "percent" and (number := percent_of(_one_line(value))) is not None:
+                entry["percent"] = number
+            elif kind == "status" and _fold(text) in labels:
+                entry["status"] = labels[_fold(text)]
+            elif kind in ("status", "rag"):
+                entry["words"].append(f"{'RAG' if kind == 'rag' else 'Status'}: {text}")
+            elif text:
+                entry["words"].append(text)
+        action.history = [
+            HistoryEntry(day, e["status"], e["percent"], "\n".join(e["words"]))
+            for day, e in sorted(by_day.items())
+            if e["status"] or e["percent"] is not None or e["words"]
+        ]
+    if days:
+        listed = ", ".join(
+            f"{c.letter} ({days[c.index]:%-d %B %Y})" for c in columns if c.index in days
+        )
+        parsed.notes.append(
+            f"Earlier periods' progress is kept as those periods' updates: {listed}."
+        )
+
+
 @dataclass
 class _Line:
     kind: str  # "heading" or "action"
@@ -501,6 +576,7 @@ class _PlanReader:
             )
         }
         self.groups = header.indexes_of("group")
+        self.history_columns = header.indexes_of("history")
         self.first_column = min(header.roles) if header.roles else 0
         self.parsed = ParsedPlan(
             sheet=table.sheet,
@@ -730,6 +806,9 @@ class _PlanReader:
         self._read_updated(action, row)
         self._read_status(action, row)
         self._read_key(action, row)
+        for index in self.history_columns:
+            if row.get(index) is not None:
+                action.history_cells[index] = row.get(index)
         self._check_lengths(action)
         self.parsed.actions.append(action)
 
@@ -1298,6 +1377,16 @@ def create_plan(
         Action.objects.bulk_create(actions, batch_size=500)
         _history_of_new_rows(Action, plan, by)
         _link(parsed, actions, departments, wards)
+        record_imported_history(
+            [
+                ImportedUpdate(action, e.status, e.percent, e.commentary, e.day)
+                for row, action in zip(parsed.actions, actions, strict=True)
+                for e in row.history
+            ],
+            council,
+            by=by,
+            author_title=_imported_by(by, parsed.filename),
+        )
         record_imported_updates(
             plan, reports, council, by=by, author_title=_imported_by(by, parsed.filename)
         )
@@ -1415,6 +1504,13 @@ def _build_actions(
         action.deadline_precision = row.deadline.precision
         actions.append(action)
         if row.status is None and not row.commentary and row.percent is None:
+            if row.history:  # nothing this period: the latest earlier period is its report
+                latest = row.history.pop()
+                report = ImportedUpdate(
+                    action, latest.status, latest.percent, latest.commentary, latest.day
+                )
+                prepare_imported_state(report)
+                reports.append(report)
             continue  # nothing reported
         # Words or a % without a status word are still a report: recorded as one, with no
         # status, so every page and export reads them from the same history.

@@ -265,6 +265,33 @@ def record_imported_updates(
         cursor.execute(sql, params)
 
 
+def record_imported_history(
+    items: list[ImportedUpdate], council: Council, *, by, author_title: str
+) -> None:
+    """Earlier periods' reports from a spreadsheet, older than what each action says now:
+    kept in its history (approved, in the quarter of their day) without changing its
+    current fields, as record_update keeps an older report. One bulk write."""
+    periods = {}
+    updates = []
+    for item in items:
+        if item.reported_on not in periods:
+            periods[item.reported_on] = reporting_period_for(council, item.reported_on)
+        updates.append(
+            ProgressUpdate(
+                action=item.action,
+                period=periods[item.reported_on],
+                reported_on=item.reported_on,
+                author=by,
+                author_title=author_title,
+                status=item.status,
+                percent_complete=item.percent_complete,
+                commentary=item.commentary,
+                state=ProgressUpdate.State.APPROVED,
+            )
+        )
+    ProgressUpdate.objects.bulk_create(updates, batch_size=500)
+
+
 def _apply(update: ProgressUpdate, action: Action, *, by) -> None:
     """Make an approved update count: current fields (unless a newer report exists), the
     revised deadline, and the measure readings."""

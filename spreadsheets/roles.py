@@ -43,12 +43,14 @@ ROLE_LABELS: dict[str, str] = {
     "completion_date": "Completion date",
     "last_updated": "Last updated",
     "key": "Action ID (from an export)",
+    "history": "An earlier period's progress (kept as history)",
     "ignore": "Ignore this column",
 }
 ROLES = tuple(ROLE_LABELS)
 # Roles several columns may share: their texts are joined (leads, notes) or nested (groups).
 MULTIPLE = frozenset(
     {"lead", "description", "partners", "wards", "outcomes", "measures", "ignore", "group"}
+    | {"history"}
 )
 MAX_GROUPS = 2
 
@@ -403,6 +405,7 @@ class Column:
     how: str = ""
     samples: list[str] = field(default_factory=list)
     note: str = ""
+    history_of: str = ""  # for an earlier period's column: what it holds (commentary, RAG...)
 
     @property
     def letter(self) -> str:
@@ -621,7 +624,11 @@ def _roles_from_headers(layout: Layout, body: list[Row], words: set[str]) -> Non
     for _rank, _index, column, roles in sorted(wanted, key=lambda w: (w[0], w[1])):
         for role in roles:
             limit = MAX_GROUPS if role == "group" else (99 if role in MULTIPLE else 1)
-            if role == "commentary" or taken.get(role, 0) < limit:
+            # Columns for successive periods ("Q1 RAG", "Q3 RAG") all take the role for now:
+            # _keep_latest_period keeps the latest and the earlier ones as history.
+            name = normalise_header(column.header)
+            by_period = role in ("status", "rag", "percent") and name != period_free(name)
+            if role == "commentary" or by_period or taken.get(role, 0) < limit:
                 column.role, column.how = role, "header"
                 taken[role] = taken.get(role, 0) + 1
                 break
@@ -811,9 +818,18 @@ def _keep_latest_period(layout: Layout) -> None:
         for earlier in columns[:-1]:
             if earlier.how == "chosen" and role == "commentary":
                 continue
-            earlier.role, earlier.how = "", ""
             what = ROLE_LABELS[role].lower()
-            earlier.note = f"an earlier period's {what}: column {latest.letter} is the latest"
+            name = normalise_header(earlier.header)
+            if name != period_free(name):
+                # "Q1 update" beside "Q3 update": kept as the update of the period it names.
+                earlier.role, earlier.how, earlier.history_of = "history", "header", role
+                earlier.note = (
+                    f"an earlier period's {what}, kept as that period's update; column "
+                    f"{latest.letter} is the latest"
+                )
+            else:
+                earlier.role, earlier.how = "", ""
+                earlier.note = f"an earlier period's {what}: column {latest.letter} is the latest"
 
 
 def _periods_differ(columns: list[Column]) -> bool:

@@ -74,7 +74,7 @@ CASES = [
             "RAG",
         ],
         ["1", "a", "Cabinet Member for Housing", "Head of Service", "2017", "q1", "q2", "q3", "G"],
-        "reference title ignore lead_officer deadline - - commentary rag",
+        "reference title ignore lead_officer deadline history history commentary rag",
     ),
     (
         ["Theme", "Action", "Owner", "Due", "Current Status", "Direction of travel", "Notes"],
