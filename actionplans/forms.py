@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from actionplans.financial_calendar import Quarter
-from actionplans.imports import BY_RAG, BY_WORDS, NO_STATUS, reading_token
+from actionplans.imports import BY_RAG, BY_WORDS, CHOICE_LABELS, NO_STATUS, reading_token
 from actionplans.models import Action, Plan
 from actionplans.services import parse_revised_deadline, period_to_report, update_errors
 from councils.forms import DateInput
@@ -261,9 +261,7 @@ class StatusConfirmForm(forms.Form):
         for reading in readings:
             choices = [("", "Choose a status")]
             choices += [(str(s.pk), s.label) for s in self.statuses]
-            choices.append((BY_RAG, "Each row's RAG colour"))
-            choices.append((BY_WORDS, "What each row's words say"))
-            choices.append((NO_STATUS, "No status: keep the words as commentary"))
+            choices += [(value, CHOICE_LABELS[value]) for value in (BY_RAG, BY_WORDS, NO_STATUS)]
             rows = reading.rows
             listed = ", ".join(map(str, rows[:10]))
             if len(rows) > 10:

@@ -228,6 +228,7 @@ class ParsedAction:
     commentary: str = ""
     percent: int | None = None
     completed_on: datetime.date | None = None
+    done: bool = False  # a completion date, or "Yes"/"Done" in its column
     updated_on: datetime.date | None = None  # a Last updated column's date
     key: int | None = None
     serves_eliminate_discrimination: bool = False
@@ -287,6 +288,12 @@ class StatusReading:
 BY_RAG = "rag"
 BY_WORDS = "words"
 NO_STATUS = "none"
+# What those choices are called on the preview and the command line.
+CHOICE_LABELS = {
+    BY_RAG: "Each row's RAG colour",
+    BY_WORDS: "What each row's words say",
+    NO_STATUS: "No status: keep the words as commentary",
+}
 
 
 def reading_token(key: str) -> str:
@@ -412,6 +419,11 @@ def _as_text(value: Cell) -> str:
     return value or ""
 
 
+def _lines(*parts: str) -> str:
+    """The parts that say something, one to a line."""
+    return "\n".join(part for part in parts if part)
+
+
 def _split_list(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
 
@@ -441,27 +453,16 @@ def parse_plan(
 
 
 def _find_as_at(parsed: ParsedPlan, table: Table, header: Layout, council: Council, chosen) -> None:
-    fy_start = council.financial_year_start_month
     texts = [
         ("the header", column.header)
         for role in ("commentary", "status", "rag", "percent")
         for column in header.columns
         if column.role == role and column.header
     ]
-    texts += [
-        ("the title", value)
-        for row in table.rows[: header.position]
-        for _, value in row.filled()
-        if isinstance(value, str)
-    ]
-    texts.append(("the sheet name", table.sheet))
+    texts += _title_texts(table, header)
     if parsed.filename:
         texts.append(("the file name", PurePath(parsed.filename).stem.replace("_", " ")))
-    period = find_period(
-        texts,
-        quarter_end=lambda year, n: quarter_end(year, n, fy_start),
-        financial_year_of=lambda day: financial_year_of(day, fy_start),
-    )
+    period = _period(texts, council)
     if chosen is not None:
         if chosen != period.as_at:
             parsed.as_at, parsed.as_at_source = chosen, "the date you chose"
@@ -480,6 +481,27 @@ def _find_as_at(parsed: ParsedPlan, table: Table, header: Layout, council: Counc
         )
 
 
+def _title_texts(table: Table, header: Layout) -> list[tuple[str, str]]:
+    """The words above the header and the sheet's name: where a sheet names its period."""
+    texts = [
+        ("the title", value)
+        for row in table.rows[: header.position]
+        for _, value in row.filled()
+        if isinstance(value, str)
+    ]
+    return [*texts, ("the sheet name", table.sheet)]
+
+
+def _period(texts: list[tuple[str, str]], council: Council):
+    """The period the texts name, read with the council's financial calendar."""
+    fy_start = council.financial_year_start_month
+    return find_period(
+        texts,
+        quarter_end=lambda year, n: quarter_end(year, n, fy_start),
+        financial_year_of=lambda day: financial_year_of(day, fy_start),
+    )
+
+
 def _read_history(parsed: ParsedPlan, table: Table, header: Layout, council: Council) -> None:
     """Earlier periods' columns ("Q1 update" beside "Q3 update"): each is kept as the update
     of the period its header names, dated at that period's end. Their statuses are kept only
@@ -488,21 +510,12 @@ def _read_history(parsed: ParsedPlan, table: Table, header: Layout, council: Cou
     columns = [c for c in header.columns if c.role == "history"]
     if not columns:
         return
-    fy_start = council.financial_year_start_month
-    titles = [
-        ("the title", value)
-        for row in table.rows[: header.position]
-        for _, value in row.filled()
-        if isinstance(value, str)
-    ] + [("the sheet name", table.sheet)]
+    titles = _title_texts(table, header)
     latest = parsed.as_at or timezone.localdate()
     days: dict[int, datetime.date] = {}
+    kinds = {column.index: column.history_of or "commentary" for column in columns}
     for column in columns:
-        period = find_period(
-            [("the header", column.header), *titles],
-            quarter_end=lambda year, n: quarter_end(year, n, fy_start),
-            financial_year_of=lambda day: financial_year_of(day, fy_start),
-        )
+        period = _period([("the header", column.header), *titles], council)
         if period.as_at is None or period.as_at >= latest:
             parsed.notes.append(
                 f"Column {column.letter} (“{column.header}”) does not say which earlier "
@@ -517,7 +530,7 @@ def _read_history(parsed: ParsedPlan, table: Table, header: Layout, council: Cou
             if index not in days:
                 continue
             entry = by_day.setdefault(days[index], {"status": None, "percent": None, "words": []})
-            kind = next(c.history_of for c in columns if c.index == index) or "commentary"
+            kind = kinds[index]
             text = _block(value)
             if kind == "percent" and (number := percent_of(_one_line(value))) is not None:
                 entry["percent"] = number
@@ -577,6 +590,7 @@ class _PlanReader:
         }
         self.groups = header.indexes_of("group")
         self.history_columns = header.indexes_of("history")
+        self.headers = {column.index: column.header for column in header.columns}
         self.first_column = min(header.roles) if header.roles else 0
         self.parsed = ParsedPlan(
             sheet=table.sheet,
@@ -770,8 +784,7 @@ class _PlanReader:
         """A group cell's words; a bare number gets its column's name ("Procurement ID 2")."""
         name = _one_line(row.get(index))
         if name and re.fullmatch(r"\d{1,4}[a-z]?\.?", name):
-            header = next((c.header for c in self.header.columns if c.index == index), "")
-            return f"{header} {name.rstrip('.')}".strip()
+            return f"{self.headers[index]} {name.rstrip('.')}".strip()
         return name
 
     def _heading_named(self, text: str) -> ParsedWorkstream | None:
@@ -853,11 +866,9 @@ class _PlanReader:
             return
         day = date_of(value)
         if day is not None:
-            action.completed_on = day
+            action.completed_on, action.done = day, True
         elif isinstance(value, str) and _DONE_WORDS.match(value.strip()):
-            action.completed_on = None
-            action.status_text = action.status_text or ""
-            action.bad_fields.add("done_without_date")
+            action.done = True
         else:
             action.warnings.append(
                 f"the completion date '{_short(str(value), 40)}' is not a date, so the action "
@@ -873,11 +884,9 @@ class _PlanReader:
             action.updated_on = day
         elif isinstance(value, str):
             # A note where a date was expected ("Awaiting 2023 data") is still said.
-            header = self.header.columns[
-                [c.index for c in self.header.columns].index(self.column["last_updated"])
-            ].header
+            header = self.headers[self.column["last_updated"]]
             note = f"{header.strip() or 'Updated'}: {_block(value)}"
-            action.commentary = "\n".join(part for part in (action.commentary, note) if part)
+            action.commentary = _lines(action.commentary, note)
 
     def _read_status(self, action: ParsedAction, row: Row) -> None:
         text = _block(self._value(row, "status"))
@@ -887,14 +896,8 @@ class _PlanReader:
             action.warnings.append(f"'{_short(rag_cell, 30)}' is not a RAG colour (R, A, G, B)")
         comment = self._joined(row, "commentary")
         if action.commentary:
-            comment = "\n".join(part for part in (comment, action.commentary) if part)
-        self.statuses.read(action, text, rag_cell, comment, done=self._done(action))
-
-    @staticmethod
-    def _done(action: ParsedAction) -> bool:
-        done = action.completed_on is not None or "done_without_date" in action.bad_fields
-        action.bad_fields.discard("done_without_date")
-        return done
+            comment = _lines(comment, action.commentary)
+        self.statuses.read(action, text, rag_cell, comment, done=action.done)
 
     def _read_percent(self, action: ParsedAction, row: Row) -> None:
         text = _one_line(self._value(row, "percent"))
@@ -1037,20 +1040,15 @@ class _StatusReader:
             action.status = action.suggestion = self.by_kind["complete"]
             if action.status is None:
                 action.warnings.append(f"{_no_status('complete')}: it is not marked complete")
-            action.commentary = "\n".join(part for part in (text, comment) if part)
+            action.commentary = _lines(text, comment)
             return
         if text:
-            mapped = self._mapped(text)
-            if mapped is not None:
-                action.status, rest = mapped
+            # The person's mapping of the words it starts with, or the council's own word.
+            found = self._mapped(text) or self._exact(text)
+            if found is not None:
+                action.status, rest = found
                 action.suggestion = action.status
-                action.commentary = "\n".join(part for part in (rest, comment) if part)
-                return
-            exact = self._exact(text)
-            if exact is not None:
-                action.status, rest = exact
-                action.suggestion = action.status
-                action.commentary = "\n".join(part for part in (rest, comment) if part)
+                action.commentary = _lines(rest, comment)
                 return
             self._reading(action, text, text, comment, rag_cell)
         elif action.rag:
@@ -1089,7 +1087,7 @@ class _StatusReader:
         if kind is not None:
             suggested = self._choice_for(kind)
             how = "common wording"
-            action.commentary = "\n".join(part for part in (rest, comment) if part)
+            action.commentary = _lines(rest, comment)
         elif action.rag and not text:
             # A RAG letter with no status word: the council's status of that colour.
             suggested = self._choice_for(_KIND_OF_RAG[action.rag])
@@ -1099,10 +1097,10 @@ class _StatusReader:
             suggested, how = BY_RAG, "the RAG in the same row"
             # A status word ("Ongoing") is said by the status itself; other words are kept.
             words = "" if _fold(text) in _KIND_OF or _POINTER.match(text) else text
-            action.commentary = "\n".join(part for part in (words, comment) if part)
+            action.commentary = _lines(words, comment)
         else:
             suggested, how = BY_WORDS, "words in the cell" if text else "words in the progress text"
-            action.commentary = "\n".join(part for part in (text, comment) if part)
+            action.commentary = _lines(text, comment)
         reading = self.readings.get(_fold(key))
         if reading is None:
             reading = StatusReading(key=key, rows=[], suggested=suggested, how=how)

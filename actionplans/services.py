@@ -225,6 +225,19 @@ def prepare_imported_state(item: ImportedUpdate) -> None:
     action.last_updated = item.reported_on
 
 
+def imported_periods(council: Council, days: list[datetime.date]) -> dict:
+    """The council's reporting period of each day, each quarter looked up (or created) once:
+    a sheet's completion dates are many days in a few quarters."""
+    by_quarter: dict[Quarter, ReportingPeriod] = {}
+    periods = {}
+    for day in set(days):
+        quarter = Quarter.containing(day, council.financial_year_start_month)
+        if quarter not in by_quarter:
+            by_quarter[quarter] = reporting_period_of(council, quarter)
+        periods[day] = by_quarter[quarter]
+    return periods
+
+
 def record_imported_updates(
     plan, items: list[ImportedUpdate], council: Council, *, by, author_title: str
 ) -> None:
@@ -234,8 +247,7 @@ def record_imported_updates(
     database makes every copy in one statement. The update form's rule that red and amber
     need commentary is for new reports; a sheet is history, and its rows without commentary
     are flagged on the preview instead."""
-    for day in {item.reported_on for item in items}:
-        reporting_period_for(council, day)  # each quarter the updates fall in, created once
+    imported_periods(council, [item.reported_on for item in items])  # created before the copy
     quote = connection.ops.quote_name
     update, action, period = (
         quote(model._meta.db_table) for model in (ProgressUpdate, Action, ReportingPeriod)
@@ -271,11 +283,9 @@ def record_imported_history(
     """Earlier periods' reports from a spreadsheet, older than what each action says now:
     kept in its history (approved, in the quarter of their day) without changing its
     current fields, as record_update keeps an older report. One bulk write."""
-    periods = {}
+    periods = imported_periods(council, [item.reported_on for item in items])
     updates = []
     for item in items:
-        if item.reported_on not in periods:
-            periods[item.reported_on] = reporting_period_for(council, item.reported_on)
         updates.append(
             ProgressUpdate(
                 action=item.action,

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplans.imports import (
+    CHOICE_LABELS,
     DEFAULT_LIMITS,
     ImportProblem,
     ParsedPlan,
@@ -295,11 +296,8 @@ class Command(BaseCommand):
 def _describe_choice(reading) -> str:
     if reading.suggestion is not None:
         return f"'{reading.suggestion.label}'"
-    return {
-        "rag": "each row's RAG colour",
-        "words": "what each row's words say",
-        "none": "no status (the words kept as commentary)",
-    }.get(reading.suggested, "nothing (choose with --map)")
+    label = CHOICE_LABELS.get(reading.suggested)
+    return label[0].lower() + label[1:] if label else "nothing (choose with --map)"
 
 
 def _count(n: int, noun: str) -> str:
