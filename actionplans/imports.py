@@ -39,11 +39,12 @@ from actionplans.models import Action, ActionLead, Plan, ProgressUpdate, Workstr
 from actionplans.services import (
     ImportedUpdate,
     UpdateConflict,
-    prepare_imported_state,
+    imported_state,
     record_imported_history,
     record_imported_updates,
     record_update,
 )
+from councils.bulk import insert_rows
 from councils.models import Council, Department, Status, User, Ward
 from spreadsheets.reading import (
     DEFAULT_LIMITS,
@@ -591,6 +592,8 @@ class _PlanReader:
         self.groups = header.indexes_of("group")
         self.history_columns = header.indexes_of("history")
         self.headers = {column.index: column.header for column in header.columns}
+        self.header_words = {i: normalise_header(text) for i, text in header.texts.items()}
+        self.repeated_header: dict[int, bool] = {}
         self.first_column = min(header.roles) if header.roles else 0
         self.parsed = ParsedPlan(
             sheet=table.sheet,
@@ -676,14 +679,18 @@ class _PlanReader:
         self.parsed.skipped.append((row.number, reason))
 
     def _is_repeated_header(self, row: Row) -> bool:
-        filled = row.filled()
-        texts = self.header.texts
-        if len(filled) < 2 or len(filled) * 2 < len(texts):
-            return False
-        return all(
-            isinstance(value, str) and normalise_header(value) == normalise_header(texts.get(i, ""))
-            for i, value in filled
-        )
+        """The header again (printed at the top of each page). Asked twice of each row."""
+        known = self.repeated_header.get(row.number)
+        if known is None:
+            filled = row.filled()
+            words = self.header_words
+            known = len(filled) >= 2 and len(filled) * 2 >= len(words)
+            known = known and all(
+                isinstance(value, str) and normalise_header(value) == words.get(i, "")
+                for i, value in filled
+            )
+            self.repeated_header[row.number] = known
+        return known
 
     def _is_heading(self, filled: list[tuple[int, str | datetime.date]]) -> bool:
         if len(filled) != 1:
@@ -829,7 +836,10 @@ class _PlanReader:
         return row.get(self.column.get(name))
 
     def _joined(self, row: Row, role: str, *, bullets: bool = False) -> str:
-        parts = [_block(row.get(index), bullets=bullets) for index in self.many[role]]
+        indexes = self.many[role]
+        if len(indexes) < 2:  # most sheets: one column or none
+            return _block(row.get(indexes[0]), bullets=bullets) if indexes else ""
+        parts = [_block(row.get(index), bullets=bullets) for index in indexes]
         return "\n\n".join(part for part in parts if part)
 
     def _error(self, row: int, column: str | None, text: str) -> None:
@@ -1371,14 +1381,17 @@ def create_plan(
         workstreams = _create_workstreams(parsed, plan, by)
         departments = _get_or_create(Department, council, _names(parsed, "departments"))
         wards = _get_or_create(Ward, council, _names(parsed, "wards"))
-        actions, reports = _build_actions(parsed, plan, workstreams)
-        Action.objects.bulk_create(actions, batch_size=500)
+        rows, reports = _action_rows(parsed, workstreams)
+        insert_rows(Action, rows, same={"plan_id": plan.pk, "version": 1})
+        # The new plan's actions are numbered 1, 2, 3 ... in sheet order: their ids by that.
+        ids_by_order = dict(Action.objects.filter(plan=plan).values_list("order", "pk"))
+        action_ids = [ids_by_order[row["order"]] for row in rows]
         _history_of_new_rows(Action, plan, by)
-        _link(parsed, actions, departments, wards)
+        _link(parsed, action_ids, departments, wards)
         record_imported_history(
             [
-                ImportedUpdate(action, e.status, e.percent, e.commentary, e.day)
-                for row, action in zip(parsed.actions, actions, strict=True)
+                ImportedUpdate(action_id, e.status, e.percent, e.commentary, e.day)
+                for row, action_id in zip(parsed.actions, action_ids, strict=True)
                 for e in row.history
             ],
             council,
@@ -1482,60 +1495,63 @@ def _create_workstreams(parsed: ParsedPlan, plan: Plan, by: User | None) -> dict
     return created
 
 
-def _build_actions(
-    parsed: ParsedPlan, plan: Plan, workstreams: dict[int, Workstream]
-) -> tuple[list[Action], list[ImportedUpdate]]:
-    """Unsaved actions, with their current fields set from what the sheet reports."""
-    actions, reports = [], []
+def _action_rows(
+    parsed: ParsedPlan, workstreams: dict[int, Workstream]
+) -> tuple[list[dict], list[ImportedUpdate]]:
+    """The new actions' rows (for insert_rows), with their current fields set from what the
+    sheet reports, and those reports."""
+    rows, reports = [], []
     default_day = parsed.as_at or timezone.localdate()
+    nothing = {"status_id": None, "status_commentary": "", "percent_complete": None}
     for order, row in enumerate(parsed.actions, start=1):
-        action = Action(
-            plan=plan,
-            workstream=workstreams[id(row.workstream)] if row.workstream else None,
-            order=order,
-            version=1,
+        workstream = workstreams[id(row.workstream)] if row.workstream else None
+        values = {
+            "workstream_id": workstream.pk if workstream is not None else None,
+            "order": order,
             **{name: getattr(row, name) for name in _ACTION_FIELDS},
-        )
-        # The deadline as the reader parsed it (the same parse_deadline set_deadline runs).
-        action.deadline_text = row.deadline.text
-        action.deadline_date = row.deadline.date
-        action.deadline_precision = row.deadline.precision
-        actions.append(action)
+            # The deadline as the reader parsed it (the same parse_deadline set_deadline runs).
+            "deadline_text": row.deadline.text,
+            "deadline_date": row.deadline.date,
+            "deadline_precision": row.deadline.precision,
+            **nothing,
+            "last_updated": None,
+        }
+        rows.append(values)
         if row.status is None and not row.commentary and row.percent is None:
             if row.history:  # nothing this period: the latest earlier period is its report
                 latest = row.history.pop()
                 report = ImportedUpdate(
-                    action, latest.status, latest.percent, latest.commentary, latest.day
+                    None, latest.status, latest.percent, latest.commentary, latest.day
                 )
-                prepare_imported_state(report)
+                values.update(imported_state(report))
                 reports.append(report)
             continue  # nothing reported
         # Words or a % without a status word are still a report: recorded as one, with no
         # status, so every page and export reads them from the same history.
         day = row.completed_on or (default_day if parsed.as_at else row.updated_on or default_day)
-        report = ImportedUpdate(action, row.status, row.percent, row.commentary, day)
-        prepare_imported_state(report)
+        report = ImportedUpdate(None, row.status, row.percent, row.commentary, day)
+        values.update(imported_state(report))
         reports.append(report)
-    return actions, reports
+    return rows, reports
 
 
-def _link(parsed: ParsedPlan, actions: list[Action], departments: dict, wards: dict) -> None:
-    ActionLead.objects.bulk_create(
-        [
-            ActionLead(action=action, department=departments[name.casefold()], order=i)
-            for row, action in zip(parsed.actions, actions, strict=True)
+def _link(parsed: ParsedPlan, action_ids: list[int], departments: dict, wards: dict) -> None:
+    """The lead departments (in order) and wards of the new actions, one write each."""
+    insert_rows(
+        ActionLead,
+        (
+            {"action_id": action_id, "department_id": departments[name.casefold()].pk, "order": i}
+            for row, action_id in zip(parsed.actions, action_ids, strict=True)
             for i, name in enumerate(row.departments)
-        ],
-        batch_size=500,
+        ),
     )
-    through = Action.wards.through
-    through.objects.bulk_create(
-        [
-            through(action_id=action.pk, ward_id=wards[name.casefold()].pk)
-            for row, action in zip(parsed.actions, actions, strict=True)
+    insert_rows(
+        Action.wards.through,
+        (
+            {"action_id": action_id, "ward_id": wards[name.casefold()].pk}
+            for row, action_id in zip(parsed.actions, action_ids, strict=True)
             for name in row.wards
-        ],
-        batch_size=500,
+        ),
     )
 
 

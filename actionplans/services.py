@@ -205,24 +205,26 @@ def record_update(
 class ImportedUpdate:
     """What a spreadsheet said of one new action, as at the day it reports on."""
 
-    action: Action
+    action_id: int | None  # None until the action is saved
     status: Status | None
     percent_complete: int | None
     commentary: str
     reported_on: datetime.date
 
 
-def prepare_imported_state(item: ImportedUpdate) -> None:
-    """Set an unsaved action's current fields from its imported report: the same copy
-    _apply makes of an approved update, made before the action is first saved so its audit
-    history starts from what the spreadsheet said."""
+def imported_state(item: ImportedUpdate) -> dict:
+    """A new action's current fields from its imported report: the same copy _apply makes
+    of an approved update, made before the action is first saved so its audit history
+    starts from what the spreadsheet said. A status's default % stands in for a % the sheet
+    did not give (on the report as well)."""
     if item.percent_complete is None and item.status is not None:
         item.percent_complete = item.status.default_percent
-    action = item.action
-    action.status = item.status
-    action.status_commentary = item.commentary
-    action.percent_complete = item.percent_complete
-    action.last_updated = item.reported_on
+    return {
+        "status_id": item.status.pk if item.status is not None else None,
+        "status_commentary": item.commentary,
+        "percent_complete": item.percent_complete,
+        "last_updated": item.reported_on,
+    }
 
 
 def imported_periods(council: Council, days: list[datetime.date]) -> dict:
@@ -243,8 +245,8 @@ def record_imported_updates(
 ) -> None:
     """A new plan's history as its spreadsheet gives it: one approved update per reported
     action, in the reporting quarter containing its day. The actions were saved with
-    prepare_imported_state(), so the update is a copy of their current fields, and the
-    database makes every copy in one statement. The update form's rule that red and amber
+    imported_state(), so the update is a copy of their current fields, and the database
+    makes every copy in one statement. The update form's rule that red and amber
     need commentary is for new reports; a sheet is history, and its rows without commentary
     are flagged on the preview instead."""
     imported_periods(council, [item.reported_on for item in items])  # created before the copy
@@ -288,7 +290,7 @@ def record_imported_history(
     for item in items:
         updates.append(
             ProgressUpdate(
-                action=item.action,
+                action_id=item.action_id,
                 period=periods[item.reported_on],
                 reported_on=item.reported_on,
                 author=by,

@@ -16,9 +16,9 @@ the same process, each next to a reference measured in the same run:
   of them with a note after the word ("On track, consultation closed in June"). Timed:
   openpyxl's bare read of the same bytes (the reference: load_workbook(read_only=True),
   every row's values), reading and parsing it (read_table + find_header + parse_plan), the
-  full import as a dry run (all of that plus create_plan(dry_run=True), which saves
-  everything, records every status through record_update, then rolls back), and one full
-  import that is saved, timed once.
+  full import as a dry run (all of that plus create_plan(dry_run=True), which writes
+  everything, the audit history and each row's progress update included, then rolls
+  back), and one full import that is saved, timed once.
 * EXPORT. A plan of M actions (a workstream every 100 actions, one to three lead
   departments each, current status fields set directly, no update history) is written with
   bulk_create. Timed: openpyxl's bare write of the same M rows x 18 columns of plain values
@@ -30,9 +30,14 @@ the same process, each next to a reference measured in the same run:
 The references are the point. Absolute milliseconds depend on the machine and what else is
 running; openpyxl reading or writing the same rows on the same machine in the same run is
 slowed down alike, and it is the floor any .xlsx import or export built on openpyxl stands on.
-So "the XLSX export costs 4.6 bare openpyxl writes" means something on any machine. (The
-import's ratio also depends on the database: most of its time goes on 13 SQL statements
-per action.)
+So "the XLSX export costs 1.2 bare openpyxl writes" means something on any machine. (The
+import's ratio also depends on the database: its writes are about 20 statements whatever the
+number of rows, and the database's own work on them is most of their time on PostgreSQL.)
+
+The scripts run Django with DEBUG=1 (so no SECRET_KEY is needed), but the timings are taken
+with Django's debug cursor off, as a production server runs: with it on, every statement is
+also logged with its parameters quoted (on SQLite by a query of its own). --debug-cursor
+keeps it on.
 
 Each timed step gets one untimed warm-up run, then --repeat timed runs (time.perf_counter;
 the median and minimum are reported), except the saved import, which runs once. A step whose
@@ -81,6 +86,7 @@ TEMP_DIR = setup_django("bench-import-export-")
 
 import django  # noqa: E402
 import openpyxl  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -497,6 +503,11 @@ def main() -> None:
         "--export-actions", type=int, default=10000, help="actions in the exported plan"
     )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per step, at least")
+    parser.add_argument(
+        "--debug-cursor",
+        action="store_true",
+        help="keep Django's debug cursor on while timing (off by default, as in production)",
+    )
     args = parser.parse_args()
     if args.import_rows < 1 or args.export_actions < 1 or args.repeat < 1:
         parser.error("--import-rows, --export-actions and --repeat must be at least 1")
@@ -504,12 +515,17 @@ def main() -> None:
     fixture: Fixture | None = None
     try:
         call_command("migrate", verbosity=0)
+        # The scripts run with DEBUG=1 (no SECRET_KEY needed), which makes Django log every
+        # statement with its parameters, quoted (on SQLite by a query of its own): work a
+        # production server, with DEBUG off, does not do. Off for the timings unless asked.
+        settings.DEBUG = args.debug_cursor
         fixture = build_council()
         imports, import_description = run_import(fixture, args.import_rows, args.repeat)
         exports, export_description, built = run_export(fixture, args.export_actions, args.repeat)
         print(
             f"(built the export plan in {built:.1f} s; at least {args.repeat} timed runs per "
-            "step after one warm-up)"
+            "step after one warm-up; Django's debug cursor "
+            f"{'on' if args.debug_cursor else 'off, as in production'})"
         )
         report([(import_description, imports), (export_description, exports)])
     finally:
