@@ -153,10 +153,10 @@ _Reader = Callable[[re.Match[str], int], _Period | None]
 def _read_numeric_dmy(m: re.Match[str], fy_start_month: int) -> _Period | None:
     """31/03/2015, 31-03-2015, 31.03.2015, 31/03/15: UK order, day first.
 
-    With dots a four-digit year is required, because "1.2.15" is far more likely to be a
-    paragraph number than a date.
+    With dots and a two-digit year, only when the date is all the text says ("31.03.17" in
+    a deadline column): inside words, "1.2.15" is far more likely to be a paragraph number.
     """
-    if m["sep"] == "." and len(m["y"]) == 2:
+    if m["sep"] == "." and len(m["y"]) == 2 and m.string.strip(" .") != m.group(0):
         return None
     return _day_or_month(_year(m["y"]), int(m["m"]), int(m["d"]))
 
@@ -259,7 +259,7 @@ def _read_month_year(m: re.Match[str], fy_start_month: int) -> _Period | None:
 
 
 def _read_numeric_month_year(m: re.Match[str], fy_start_month: int) -> _Period | None:
-    """12/2015. Only with a slash and a four-digit year: "12/15" could be many things."""
+    """12/2015, 03.2017. Only with a four-digit year: "12/15" could be many things."""
     month = int(m["m"])
     if not 1 <= month <= 12:
         return _BLOCKED
@@ -345,7 +345,7 @@ _READERS: list[tuple[re.Pattern[str], _Reader]] = [
         _read_month_year,
     ),
     (
-        re.compile(rf"(?<![0-9/.])(?P<m>[0-9]{{1,2}})/(?P<y>{_YEAR4})\b(?![/.][0-9])"),
+        re.compile(rf"(?<![0-9/.])(?P<m>[0-9]{{1,2}})[/.](?P<y>{_YEAR4})\b(?![/.][0-9])"),
         _read_numeric_month_year,
     ),
     (re.compile(rf"\b(?P<y>{_YEAR4})\b"), _read_year),

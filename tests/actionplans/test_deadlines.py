@@ -159,8 +159,15 @@ DECISION_EXAMPLES = [
     ("13/2015", None, NONE),
     ("31/13/2015", None, NONE),
     ("2015-13-01", None, NONE),
-    # Dotted dates need a four-digit year ("1.2.15" is more likely a paragraph number).
-    ("31.03.15", None, NONE),
+    # A dotted date with a two-digit year only when it is the whole cell: within words,
+    # "1.2.15" is more likely a paragraph number.
+    ("31.03.15", D(2015, 3, 31), DAY),
+    ("31.03.17.", D(2017, 3, 31), DAY),
+    ("1.4.18", D(2018, 4, 1), DAY),
+    ("See paragraph 1.2.15", None, NONE),
+    ("Actions 2.1.15 and 2.1.16", None, NONE),
+    ("03.2017", D(2017, 3, 31), MONTH),
+    ("By 09.2016", D(2016, 9, 30), MONTH),
     # More ways of writing dates, months and financial years.
     ("1st of April 2016", D(2016, 4, 1), DAY),
     ("31-Mar-15", D(2015, 3, 31), DAY),
