@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from actionplans.financial_calendar import Quarter
-from actionplans.models import OVERDUE, Action, Plan, ProgressUpdate
+from actionplans.models import OVERDUE, Action, BudgetLine, Plan, ProgressUpdate, Workstream
 from actionplans.state import ActionState, Completion, Tally, percent_of, states
 from councils.models import Council, Rag, Status, StatusGroup
 from councils.rules import REVIEWER_ROLES
@@ -402,46 +402,138 @@ class HistoryEntry:
     who: str
     kind: str
     changes: list[tuple[str, str, str]]  # (field label, old, new)
+    subject: str = ""  # on a plan's history: what changed ("Action 1.2 Build homes")
+
+
+# Fields whose changes are not worth a line: bookkeeping, or read from another field.
+_QUIET = {
+    "id",
+    "version",
+    "last_updated",
+    "created_at",
+    "updated_at",
+    "deadline_date",
+    "deadline_precision",
+    "order",
+}
 
 
 def change_history(action: Action, limit: int = 50) -> list[HistoryEntry]:
-    """Who changed what on an action and when, newest first, from its audit trail."""
+    """Who changed what on an action and when, newest first, from its audit trail: its
+    fields and its lead departments (in order), partners and wards."""
     records = list(
         action.history.select_related("history_user").order_by("-history_id")[: limit + 1]
     )
-    labels = {f.name: f.verbose_name for f in Action._meta.fields}
-    skip = {"id", "version", "last_updated", "created_at", "deadline_date", "deadline_precision"}
+    names = _Names(action.plan)
+    return _entries(records, Action, names, limit)
+
+
+def plan_change_history(plan: Plan, limit: int = 200) -> list[HistoryEntry]:
+    """Everything changed on a plan, newest first: its details, budget lines, workstreams
+    and actions (each named), from their audit trails."""
+    names = _Names(plan)
+    entries: list[HistoryEntry] = []
+    sources = [
+        (plan.history.all(), Plan, lambda r: "The plan"),
+        (
+            BudgetLine.history.filter(plan_id=plan.pk),
+            BudgetLine,
+            lambda r: f"Budget {r.instance}",
+        ),
+        (
+            Workstream.history.filter(plan_id=plan.pk),
+            Workstream,
+            lambda r: f"{plan.workstream_label or 'Workstream'} {r.instance}",
+        ),
+        (Action.history.filter(plan_id=plan.pk), Action, lambda r: f"Action {r.instance}"),
+    ]
+    for history, model, subject in sources:
+        records = list(history.select_related("history_user").order_by("-history_id")[: limit + 1])
+        by_object: dict[int, list] = {}
+        for record in records:
+            by_object.setdefault(record.id, []).append(record)
+        for versions in by_object.values():
+            for entry, record in _entries(versions, model, names, limit, with_records=True):
+                entry.subject = subject(record)
+                entries.append(entry)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+def _entries(records: list, model, names: _Names, limit: int, *, with_records=False):
+    """Entries from one object's history records, newest first."""
+    fields = {f.name: f for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+    labels = {name: f.verbose_name for name, f in fields.items()}
     entries = []
     for record, older in zip(records, [*records[1:], None], strict=True):
         changes = []
-        if older is not None:
-            delta = record.diff_against(older)
-            for change in delta.changes:
-                if change.field in skip:
+        if older is not None and record.history_type == "~":
+            for change in record.diff_against(older).changes:
+                if change.field in _QUIET:
                     continue
+                label = str(labels.get(change.field, change.field))
+                choices = dict(getattr(fields.get(change.field), "flatchoices", None) or [])
+                old, new = (
+                    choices.get(value, value) if choices and not isinstance(value, list) else value
+                    for value in (change.old, change.new)
+                )
                 changes.append(
                     (
-                        str(labels.get(change.field, change.field)).capitalize(),
-                        _history_value(action, change.field, change.old),
-                        _history_value(action, change.field, change.new),
+                        label[:1].upper() + label[1:],
+                        names.value(change.field, old),
+                        names.value(change.field, new),
                     )
                 )
             if not changes:
                 continue
         who = record.history_user.display_name() if record.history_user else "System"
         kind = {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type]
-        entries.append(HistoryEntry(record.history_date, who, kind, changes))
+        entry = HistoryEntry(record.history_date, who, kind, changes)
+        entries.append((entry, record) if with_records else entry)
         if len(entries) == limit:
             break
     return entries
 
 
-def _history_value(action: Action, field: str, value) -> str:
-    if value in (None, ""):
-        return "(none)"
-    if field == "status":
-        status = Status.objects.filter(pk=value).first()
-        return status.label if status else str(value)
-    if field == "workstream":
-        return str(action.plan.workstreams.filter(pk=value).first() or value)
-    return str(value)
+class _Names:
+    """Names for the ids a history record keeps, each kind looked up once."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._cache: dict[str, dict] = {}
+
+    def _of(self, kind: str) -> dict:
+        if kind not in self._cache:
+            council = self.plan.council
+            source = {
+                "status": lambda: council.statuses.all(),
+                "workstream": lambda: Workstream.objects.filter(plan=self.plan),
+                "parent": lambda: Workstream.objects.filter(plan=self.plan),
+                "department": lambda: council.departments.all(),
+                "lead_department": lambda: council.departments.all(),
+                "partner": lambda: council.partners.all(),
+                "ward": lambda: council.wards.all(),
+                "approved_by": lambda: council.committees.all(),
+                "corporatepriority": lambda: council.corporate_priorities.all(),
+                "portfolioholder": lambda: council.portfolio_holders.all(),
+            }[kind]
+            self._cache[kind] = {obj.pk: str(obj) for obj in source()}
+        return self._cache[kind]
+
+    def value(self, field: str, value) -> str:
+        if value in (None, "", []):
+            return "(none)"
+        if isinstance(value, list):  # a relation's rows: [{"action": 1, "ward": 3}, ...]
+            rows = sorted(value, key=lambda row: row.get("order", 0))
+            shown = []
+            for row in rows:
+                kind, pk = next(
+                    (k, v) for k, v in row.items() if k not in ("action", "plan", "order")
+                )
+                shown.append(self._of(kind).get(pk, f"(removed, {pk})"))
+            return ", ".join(shown)
+        if field in ("status", "workstream", "parent", "lead_department", "approved_by"):
+            return self._of(field).get(value, str(value))
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return str(value)

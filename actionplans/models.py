@@ -139,7 +139,8 @@ class Plan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    # Each entry keeps the plan's priorities and portfolio holders as they were then.
+    history = HistoricalRecords(m2m_fields=[corporate_priorities, portfolio_holders])
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -262,6 +263,8 @@ class BudgetLine(models.Model):
         help_text="The fund or budget, e.g. 'Preventing Vulnerability fund'.",
     )
     note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan_id", "financial_year", "source"]
@@ -449,6 +452,24 @@ class EqualityAim(models.TextChoices):
     FOSTER = "foster", "Foster good relations"
 
 
+# Defined before Action, whose history keeps its rows (its through model must exist by then).
+class ActionLead(models.Model):
+    action = models.ForeignKey(
+        "actionplans.Action", on_delete=models.CASCADE, related_name="lead_links"
+    )
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="lead_links")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "department"], name="action_lead_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} leads {self.action}"
+
+
 class Action(models.Model):
     class DeadlinePrecision(models.TextChoices):
         DAY = Precision.DAY.value, "Day"
@@ -474,7 +495,7 @@ class Action(models.Model):
         help_text="The plan's Measures/KPI column, one per line.",
     )
     lead_departments = models.ManyToManyField(
-        Department, through="ActionLead", blank=True, related_name="actions_led"
+        Department, through=ActionLead, blank=True, related_name="actions_led"
     )
     lead_officer_title = models.CharField(
         max_length=300,
@@ -543,7 +564,9 @@ class Action(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    # Each entry keeps the action's lead departments (in order), partners and wards as they
+    # were then, so its history says when a link changed and who changed it.
+    history = HistoricalRecords(m2m_fields=[lead_departments, partners, wards])
     objects = ActionQuerySet.as_manager()
 
     class Meta:
@@ -605,21 +628,6 @@ class Action(models.Model):
     def ordered_leads(self) -> list[Department]:
         # Leads keep the order the plan names them in: the first is usually the main lead.
         return [link.department for link in self.lead_links.all()]
-
-
-class ActionLead(models.Model):
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="lead_links")
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="lead_links")
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["action", "department"], name="action_lead_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.department} leads {self.action}"
 
 
 class Measure(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actionplans import views
+from actionplans import edit_views, views
 
 app_name = "actionplans"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path(council + "reporting-periods/", views.reporting_periods, name="reporting-periods"),
     path(council + "missing-updates/", views.missing_updates_view, name="missing-updates"),
     path(council + "import/", views.plan_import, name="plan-import"),
+    path(council + "plans/new/", edit_views.plan_create, name="plan-create"),
     path(council + "import/<str:token>/", views.import_preview, name="import-preview"),
     path(council, views.council_detail, name="council-detail"),
     path(council + "theme-<str:colour>.css", views.council_theme, name="council-theme"),
@@ -36,4 +37,21 @@ urlpatterns = [
     path(plan + "export.<str:fmt>", views.plan_export, name="plan-export"),
     path(plan + "actions/<int:pk>/", views.action_detail, name="action-detail"),
     path(plan + "actions/<int:pk>/update/", views.action_update, name="action-update"),
+    # The plan editor (plan managers).
+    path(plan + "manage/", edit_views.plan_manage, name="plan-manage"),
+    path(plan + "manage/details/", edit_views.plan_edit, name="plan-edit"),
+    path(plan + "manage/history/", edit_views.plan_history, name="plan-history"),
+    path(plan + "manage/<str:move>/", edit_views.plan_lifecycle, name="plan-lifecycle"),
+    path(plan + "workstreams/new/", edit_views.workstream_create, name="workstream-create"),
+    path(plan + "workstreams/<int:pk>/", edit_views.workstream_edit, name="workstream-edit"),
+    path(plan + "workstreams/<int:pk>/move/", edit_views.workstream_move, name="workstream-move"),
+    path(
+        plan + "workstreams/<int:pk>/delete/",
+        edit_views.workstream_delete,
+        name="workstream-delete",
+    ),
+    path(plan + "actions/new/", edit_views.action_create, name="action-create"),
+    path(plan + "actions/<int:pk>/edit/", edit_views.action_edit, name="action-edit"),
+    path(plan + "actions/<int:pk>/delete/", edit_views.action_delete, name="action-delete"),
+    path(plan + "actions/<int:pk>/history/", edit_views.action_history, name="action-history"),
 ]
