@@ -154,7 +154,8 @@ def plan_detail(request, council_slug: str, plan_slug: str):
         "portfolio_holders": plan.portfolio_holders.all(),
         "can_upload": request.user.is_authenticated
         and Action.objects.updatable_by(request.user).filter(plan=plan).exists(),
-        "can_manage": request.user.has_perm("actionplans.manage_plan", plan),
+        # Its committee papers, impact assessments and scrutiny recommendations.
+        "panels": panels("plan", request, plan),
     }
     return render(request, "actionplans/plan_detail.html", context)
 

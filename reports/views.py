@@ -79,7 +79,9 @@ def report_detail(request, council_slug: str, pk: int):
         .get(pk=report.pk)
     )
     appendices = list(
-        report.appendices.select_related("plan").annotate(action_count=Count("plan__actions"))
+        report.appendices.select_related(
+            "plan__council", "assessment__council", "scrutiny_source__council"
+        ).annotate(action_count=Count("plan__actions"))
     )
     for appendix in appendices:
         appendix.report = report

@@ -7,6 +7,7 @@ class ScrutinyConfig(AppConfig):
 
     def ready(self) -> None:
         from councils.panels import register_panel
-        from scrutiny.panels import recommendations_answered
+        from scrutiny.panels import plan_recommendations, recommendations_answered
 
         register_panel("action", recommendations_answered)
+        register_panel("plan", plan_recommendations)

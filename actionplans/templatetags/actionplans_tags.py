@@ -60,3 +60,10 @@ def number(value) -> str:
 def count_tag(count):
     """A summary row's label as a tag in its RAG colour (a dashboards.Count)."""
     return {"label": count.label, "tag_class": TAG_CLASSES.get(count.rag, "govuk-tag--grey")}
+
+
+@register.simple_tag(takes_context=True)
+def may_manage(context, plan) -> bool:
+    """Whether the person reading may edit the plan (its editor's links)."""
+    request = context.get("request")
+    return bool(request) and request.user.has_perm("actionplans.manage_plan", plan)

@@ -73,7 +73,7 @@ def test_a_plan_manager_runs_a_plan_without_the_admin(live_server, page):
     assert plan.lifecycle == Plan.Lifecycle.APPROVED
     assert [d.name for d in plan.actions.get().ordered_leads()] == ["Strategy"]
 
-    page.get_by_role("link", name="History", exact=True).click()
+    page.get_by_role("navigation", name="Plan").get_by_role("link", name="History").click()
     history = page.locator("table").inner_text()
     assert "“Housing” to “Strategy”" in history and "“Draft” to “Approved”" in history
     audit("plan history")
