@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reports",
     "impact",
     "scrutiny",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("impact.urls")),
     path("", include("scrutiny.urls")),
+    path("", include("search.urls")),
     path("", include("actionplans.urls")),
 ]

@@ -17,6 +17,7 @@ LEVEL = {
     "impact": 3,
     "scrutiny": 3,
     "reports": 4,
+    "search": 5,
 }
 COMMANDS = {
     path.stem: path.parts[-4]
