@@ -3,7 +3,8 @@ recommendations and responses, impact assessments and committee papers' titles.
 
 Each kind starts from the queryset its own app uses to decide who sees what (visible_to),
 so search shows nothing its pages would not. On PostgreSQL the words are matched with
-full-text search (English stemming: "homes" finds "home") and ranked by SearchRank, titles
+full-text search against a stored, GIN-indexed search vector kept up to date by a trigger
+(search/migrations; English stemming: "homes" finds "home"), ranked by ts_rank, titles
 weighted above other text; elsewhere (SQLite, the embedded default) every word must appear
 in the text, and results rank by how often the words appear, titles first. Either way the
 matching words are highlighted in a short extract, escaped before they are marked."""
@@ -14,9 +15,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -140,7 +141,7 @@ def search(user, query: str, *, kinds=None, council=None) -> list[Hit]:
             queryset = queryset.filter(**{kind.council: council})
         fields = kind.title_fields + kind.text_fields
         if connection.vendor == "postgresql":
-            found = _postgresql(queryset, kind, " ".join(terms))
+            found = _postgresql(queryset, " ".join(terms))
         else:
             found = _anywhere(queryset, fields, terms)
         for obj, rank in found:
@@ -159,18 +160,14 @@ def search(user, query: str, *, kinds=None, council=None) -> list[Hit]:
     return hits
 
 
-def _postgresql(queryset, kind: Kind, text: str):
-    vector = (
-        SearchVector(*kind.title_fields, weight="A", config="english")
-        if kind.title_fields
-        else None
-    )
-    body = SearchVector(*kind.text_fields, weight="B", config="english")
-    vector = body if vector is None else vector + body
-    query = SearchQuery(text, search_type="websearch", config="english")
+def _postgresql(queryset, text: str):
+    """Matches by the table's stored search vector (search/migrations), GIN-indexed."""
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    query = "websearch_to_tsquery('english', %s)"
     rows = (
-        queryset.annotate(search_vector=vector, rank=SearchRank(vector, query))
-        .filter(search_vector=query)
+        queryset.alias(matches=RawSQL(f"{table}.search_vector @@ {query}", [text], BooleanField()))
+        .filter(matches=True)
+        .annotate(rank=RawSQL(f"ts_rank({table}.search_vector, {query})", [text], FloatField()))
         .order_by("-rank", "pk")[:PER_KIND]
     )
     return [(obj, float(obj.rank)) for obj in rows]

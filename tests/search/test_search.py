@@ -145,3 +145,37 @@ def test_every_page_has_the_search_box(client, content):
 def test_members_are_the_councils(content, plan_manager):
     assert Membership.objects.filter(user=plan_manager).count() == 1
     assert Plan.objects.count() >= 4
+
+
+def test_the_engine_searches_what_the_stored_vectors_hold():
+    from search.engine import KINDS
+    from search.vectors import VECTORS
+
+    by_table = {table: (titles, texts) for table, titles, texts in VECTORS}
+    tables = {
+        "plan": "actionplans_plan",
+        "action": "actionplans_action",
+        "update": "actionplans_progressupdate",
+        "recommendation": "scrutiny_recommendation",
+        "assessment": "impact_assessment",
+        "paper": "reports_committeereport",
+    }
+    assert set(tables) == set(KINDS) and set(tables.values()) == set(by_table)
+    for name, table in tables.items():
+        assert (KINDS[name].title_fields, KINDS[name].text_fields) == by_table[table], name
+
+
+def test_rows_written_in_bulk_are_found(client, content):
+    """An import writes actions with insert_rows, not save(): on PostgreSQL the trigger
+    still fills their search vector."""
+    from councils.bulk import insert_rows
+
+    plan = content["public"]
+    insert_rows(
+        Action,
+        [{"order": 50, "title": "Restore the capybara meadow", "description": "Bulk written."}],
+        same={"plan_id": plan.pk},
+    )
+    assert titles(client.get(URL, {"q": "capybara"})) == [
+        "Restore the capybara meadow (Zebra crossings plan)"
+    ]
