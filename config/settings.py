@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "impact",
     "scrutiny",
     "search",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -157,7 +158,7 @@ STORAGES = {
 
 AUTH_USER_MODEL = "councils.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "actionplans:home"
+LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "actionplans:home"
 
 AUTHENTICATION_BACKENDS = [

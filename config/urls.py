@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("impact.urls")),
     path("", include("scrutiny.urls")),
     path("", include("search.urls")),
+    path("", include("home.urls")),
     path("", include("actionplans.urls")),
 ]

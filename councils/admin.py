@@ -474,5 +474,6 @@ class MembershipAdmin(CouncilListAdmin):
     list_display = ["user", "council", "role", "department"]
     list_filter = ["council", "role"]
     search_fields = ["user__username", "user__job_title", "council__name"]
-    autocomplete_fields = ["user", "council", "department"]
+    autocomplete_fields = ["user", "council", "department", "portfolio"]
+    filter_horizontal = ["wards", "committees"]
     list_select_related = ["user", "council", "department"]

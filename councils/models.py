@@ -362,6 +362,24 @@ class Membership(models.Model):
         related_name="memberships",
         help_text="For officers: the department whose actions they update.",
     )
+    # A councillor's place in the council: what their home page shows.
+    wards = models.ManyToManyField(
+        Ward, blank=True, related_name="councillors", help_text="For councillors: their wards."
+    )
+    portfolio = models.ForeignKey(
+        PortfolioHolder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="For a cabinet member: the portfolio they hold.",
+    )
+    committees = models.ManyToManyField(
+        Committee,
+        blank=True,
+        related_name="members",
+        help_text="For councillors: the committees and panels they sit on.",
+    )
 
     objects = CouncilScopedQuerySet.as_manager()
 

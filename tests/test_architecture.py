@@ -18,6 +18,7 @@ LEVEL = {
     "scrutiny": 3,
     "reports": 4,
     "search": 5,
+    "home": 5,
 }
 COMMANDS = {
     path.stem: path.parts[-4]

@@ -34,6 +34,9 @@ def test_a_plan_manager_runs_a_plan_without_the_admin(live_server, page):
     page.fill("#id_password", "demo-council-2015")
     page.click("button[type=submit]")
 
+    assert page.url.endswith("/home/")  # signing in lands on your home
+    assert "Plans you manage" in page.content()
+    audit("your home")
     page.goto(base + "/councils/norwich/")
     page.get_by_role("link", name="Create a plan").click()
     audit("new plan")
