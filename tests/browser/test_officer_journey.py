@@ -42,7 +42,7 @@ def test_officer_updates_manager_approves_public_sees(live_server, page):
             failures[label] = violations
 
     sign_in(page, base, "norwich-officer")
-    activate(page, page.get_by_role("link", name="My actions"))
+    activate(page, page.get_by_role("link", name="My actions", exact=True))
     assert page.locator("h1").inner_text() == "My actions"
     audit("my actions")
 
@@ -79,7 +79,7 @@ def test_officer_updates_manager_approves_public_sees(live_server, page):
     assert "Benefit take-up stall" not in page.content()
 
     sign_in(page, base, "norwich-plan-manager")
-    activate(page, page.get_by_role("link", name="My actions"))
+    activate(page, page.get_by_role("link", name="My actions", exact=True))
     activate(page, page.get_by_role("link", name="Updates waiting for approval (1)"))
     audit("approvals")
     activate(page, page.get_by_role("link", name=f"Review the update to {ACTION}"))
