@@ -8,6 +8,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from actionplans.models import Action, BudgetLine, Measure, Plan, Workstream
+from councils.forms import DateField
 from councils.models import Department, Partner, Ward
 
 MAX_LEADS = 3
@@ -22,10 +23,6 @@ def _plain_messages(form: forms.BaseForm) -> None:
             field.error_messages["required"] = f"Select the {label}"
             article = "an" if label[:1] in "aeiou" else "a"
             field.error_messages["invalid_choice"] = f"Select {article} {label} from the list"
-        if isinstance(field, forms.DateField):
-            field.error_messages["invalid"] = (
-                f"Enter the {label} as a real date, for example 31/03/2027"
-            )
         if isinstance(field, forms.IntegerField | forms.DecimalField):
             field.error_messages["invalid"] = f"Enter the {label} as a number"
         if isinstance(field, forms.CharField) and field.max_length:
@@ -55,6 +52,11 @@ class PlanForm(forms.ModelForm):
             "update_window_opens",
             "update_window_closes",
         ]
+        field_classes = {
+            "period_start": DateField,
+            "period_end": DateField,
+            "approved_on": DateField,
+        }
         labels = {
             "period_start": "Start of the plan's period",
             "period_end": "End of the plan's period",
@@ -66,9 +68,7 @@ class PlanForm(forms.ModelForm):
             "update_window_closes": "Updates due (days after a quarter ends)",
         }
         help_texts = {
-            "period_start": "For example, 1/4/2026",
-            "period_end": "For example, 31/3/2029",
-            "approved_on": "The date of the meeting that approved it, for example 14/7/2026",
+            "approved_on": "The date of the meeting that approved it.",
             "visibility": "Who can read the plan once it is published.",
         }
         widgets = {
@@ -252,6 +252,7 @@ MeasureFormSet = inlineformset_factory(
     Measure,
     form=_PlainRowForm,
     fields=["name", "unit", "baseline", "baseline_date", "target", "target_date", "direction"],
+    field_classes={"baseline_date": DateField, "target_date": DateField},
     labels={"name": "Measure"},
     extra=1,
     can_delete=True,

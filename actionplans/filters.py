@@ -7,6 +7,8 @@ from django import forms
 from django.db.models import Q
 
 from actionplans.models import Action, EqualityAim, Plan
+from councils.filters import DateFilter
+from councils.forms import PlainForm
 from councils.models import Council, Department, Partner, Rag, Status, Ward
 
 AIM_FIELDS = {
@@ -29,6 +31,7 @@ class ActionFilter(django_filters.FilterSet):
         queryset=Status.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         method="filter_status",
+        error_messages={"invalid_choice": "Select a status from the list"},
     )
     rag = django_filters.MultipleChoiceFilter(
         label="RAG colour",
@@ -55,17 +58,17 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_aim",
         empty_label="Any",
     )
-    deadline_from = django_filters.DateFilter(
+    deadline_from = DateFilter(
         label="Deadline from",
         field_name="state_deadline_date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        noun="the earliest deadline",
     )
-    deadline_to = django_filters.DateFilter(
+    deadline_to = DateFilter(
         label="Deadline to",
         field_name="state_deadline_date",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        noun="the latest deadline",
     )
     overdue = django_filters.BooleanFilter(
         label="Overdue only", method="filter_overdue", widget=forms.CheckboxInput
@@ -74,6 +77,7 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields: list[str] = []
+        form = PlainForm
 
     def __init__(self, *args, council: Council, plan: Plan | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -6,9 +6,10 @@ from django.utils import timezone
 
 from actionplans.financial_calendar import Quarter
 from actionplans.imports import BY_RAG, BY_WORDS, CHOICE_LABELS, NO_STATUS, reading_token
-from actionplans.models import Action, Plan
+from actionplans.models import Action, Plan, ProgressUpdate
 from actionplans.services import parse_revised_deadline, period_to_report, update_errors
-from councils.forms import DateInput
+from actionplans.state import ActionState
+from councils.forms import DateField, PlainForm
 from councils.models import Status
 
 MAX_QUARTERS = 40
@@ -64,7 +65,7 @@ class AsAtForm(forms.Form):
         )
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(PlainForm):
     """An officer's quarterly update: status, %, commentary, an optional revised deadline
     with its reason, and a reading for each of the action's measures."""
 
@@ -77,6 +78,12 @@ class UpdateForm(forms.Form):
         min_value=0,
         max_value=100,
         help_text="A whole number from 0 to 100. Leave blank if it cannot be measured.",
+        # %% in the messages given the limit as a parameter: Django formats those with it.
+        error_messages={
+            "invalid": "Enter the % complete as a whole number, like 40",
+            "min_value": "Enter a %% between 0 and 100",
+            "max_value": "Enter a %% between 0 and 100",
+        },
     )
     commentary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -105,21 +112,30 @@ class UpdateForm(forms.Form):
         self.fields["status"].label_from_instance = lambda status: status.label
         self.measures = list(action.measures.all())
         for measure in self.measures:
+            figure = f"the figure for {measure.name}"
             self.fields[f"reading_{measure.pk}"] = forms.DecimalField(
                 label=f"{measure.name}{f' ({measure.unit})' if measure.unit else ''}",
                 required=False,
                 max_digits=14,
                 decimal_places=2,
                 help_text="The figure for this quarter, if you have it.",
+                error_messages={
+                    "invalid": f"Enter {figure} as a number, like 37 or 12.5",
+                    "max_digits": f"Enter {figure} with no more than 12 digits before the point",
+                    "max_whole_digits": f"Enter {figure} with no more than 12 digits before "
+                    "the point",
+                    "max_decimal_places": f"Enter {figure} with no more than 2 decimal places",
+                },
             )
 
     @staticmethod
-    def initial_for(action: Action) -> dict:
-        """The form starts from the action as it stands, so an officer changes only what moved."""
+    def initial_for(state: ActionState) -> dict:
+        """The form starts from the action as it stands (the read model), so an officer
+        changes only what moved."""
         return {
-            "status": action.status_id,
-            "percent_complete": action.percent_complete,
-            "version": action.version,
+            "status": state.status.pk if state.status else None,
+            "percent_complete": state.percent,
+            "version": state.action.version,
         }
 
     def data_with_version(self, version: int):
@@ -185,7 +201,71 @@ class UpdateForm(forms.Form):
         ]
 
 
-class ReturnForm(forms.Form):
+class NoChangeForm(PlainForm):
+    """The button "No change this quarter": the last published update, as the read model
+    has it, recorded again in one step as this quarter's update by whoever presses it.
+    Offered only when there is such an update with a status, nothing is waiting for
+    approval (which the copy would overtake), and the quarter has no update yet."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args, state: ActionState, pending: ProgressUpdate | None, today, **kwargs
+    ) -> None:
+        # Its own ids: the full form on the same page has a version field too.
+        kwargs.setdefault("auto_id", "no-change-%s")
+        super().__init__(*args, initial={"version": state.action.version}, **kwargs)
+        self.state = state
+        self.pending = pending
+        plan = state.action.plan
+        self.quarter = plan.update_window.quarter_reported_on(
+            today, plan.council.financial_year_start_month
+        )
+
+    @property
+    def unavailable(self) -> str:
+        """Why the button is not offered now ("" when it is)."""
+        state = self.state
+        if state.reported_on is None:
+            return "There is no earlier update to confirm: use the form below."
+        if state.status is None:
+            return "The last update has no status: choose one with the form below."
+        if self.pending is not None:
+            return (
+                "An update is waiting for approval, so there is no unchanged update to "
+                "confirm. Use the form below to record a new one."
+            )
+        reported = state.action.state_last_period_end
+        if reported is not None and reported >= self.quarter.end:
+            return (
+                f"{self.quarter} already has an update. To change what it says, use the form below."
+            )
+        return ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if reason := self.unavailable:
+            raise forms.ValidationError(reason)
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        """record_update's arguments: the last update's status, % and commentary, reported
+        today; the action as the page showed it, or nothing is recorded."""
+        return {
+            "status": self.state.status,
+            "percent_complete": self.state.percent,
+            "commentary": self.state.commentary,
+            "expected_version": self.cleaned_data["version"],
+        }
+
+    def add_service_errors(self, error: forms.ValidationError) -> None:
+        """What record_update refused (a locked quarter, an amber status with no
+        commentary), above the button."""
+        for message in error.messages:
+            self.add_error(None, message)
+
+
+class ReturnForm(PlainForm):
     comment = forms.CharField(
         label="What needs to change",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -225,7 +305,7 @@ class SpreadsheetField(forms.FileField):
         return upload
 
 
-class PlanImportForm(forms.Form):
+class PlanImportForm(PlainForm):
     spreadsheet = SpreadsheetField()
     title = forms.CharField(
         label="Plan title",
@@ -241,14 +321,14 @@ class PlanImportForm(forms.Form):
     )
 
 
-class PlanUpdateUploadForm(forms.Form):
+class PlanUpdateUploadForm(PlainForm):
     spreadsheet = SpreadsheetField(
         help_text="A spreadsheet exported from this plan and edited: its status, % complete, "
         "commentary and deadline columns are read."
     )
 
 
-class StatusConfirmForm(forms.Form):
+class StatusConfirmForm(PlainForm):
     """One choice per status reading of an import (a status word, a RAG letter with no
     word, or progress text with neither): a status of the council's vocabulary, each row's
     RAG, each row's words, or none. Each starts at the importer's suggestion; the import
@@ -272,7 +352,10 @@ class StatusConfirmForm(forms.Form):
                 choices=choices,
                 initial=reading.suggested,
                 help_text=f"Row{plural} {listed}. Suggested from {reading.how}.",
-                error_messages={"required": f"Choose what “{reading.label[:60]}” means."},
+                error_messages={
+                    "required": f"Choose what “{reading.label[:60]}” means.",
+                    "invalid_choice": f"Choose what “{reading.label[:60]}” means from the list.",
+                },
             )
 
     @staticmethod
@@ -291,13 +374,12 @@ class StatusConfirmForm(forms.Form):
         }
 
 
-class ImportAsAtForm(forms.Form):
-    as_at = forms.DateField(
+class ImportAsAtForm(PlainForm):
+    as_at = DateField(
         label="Statuses are as at",
         required=False,
-        widget=DateInput(),
+        noun="the date the sheet reports on",
         help_text="The day the sheet reports on: its statuses are recorded as at this date.",
-        error_messages={"invalid": "Enter the date as a real date, for example 30/09/2016."},
     )
 
     def clean_as_at(self):

@@ -28,6 +28,7 @@ from actionplans.filters import ActionFilter
 from actionplans.forms import (
     AsAtForm,
     ImportAsAtForm,
+    NoChangeForm,
     PlanImportForm,
     PlanUpdateUploadForm,
     ReturnForm,
@@ -60,8 +61,8 @@ from actionplans.services import (
     record_update,
     return_update,
 )
+from actionplans.state import ActionState, with_tallies
 from actionplans.state import row as state_row
-from actionplans.state import with_tallies
 from actionplans.tables import ActionTable
 from councils.models import Committee, Council, Department, PortfolioHolder, Ward
 from councils.panels import panels
@@ -419,11 +420,15 @@ def action_detail(request, council_slug: str, plan_slug: str, pk: int):
 # Officers' updates, review and chasing ---------------------------------------------------
 
 
-def _updatable_action(request, council_slug: str, plan_slug: str, pk: int) -> Action:
+def _updatable_action(request, council_slug: str, plan_slug: str, pk: int) -> ActionState:
+    """The action this person may update, as the read model has it today."""
     plan = _visible_plan(request, council_slug, plan_slug)
-    action = get_object_or_404(plan.actions.select_related("plan__council", "status"), pk=pk)
+    today = timezone.localdate()
+    action = get_object_or_404(
+        plan.actions.with_state(today).select_related("plan__council"), pk=pk
+    )
     require(request.user, action, "actionplans.update_action")
-    return action
+    return state_row(action, today, {s.pk: s for s in plan.council.statuses.all()})
 
 
 MY_ACTIONS_PER_PAGE = 50
@@ -443,8 +448,13 @@ def my_actions(request):
 
 @login_required
 def action_update(request, council_slug: str, plan_slug: str, pk: int):
-    action = _updatable_action(request, council_slug, plan_slug, pk)
-    form = UpdateForm(request.POST or None, action=action, initial=UpdateForm.initial_for(action))
+    """The full form; "No change this quarter", a form of its own on the page, posts here."""
+    state = _updatable_action(request, council_slug, plan_slug, pk)
+    action = state.action
+    pending = action.updates.awaiting_approval().select_related("status").first()
+    if request.method == "POST" and "no_change" in request.POST:
+        return _record_no_change(request, state, pending)
+    form = UpdateForm(request.POST or None, action=action, initial=UpdateForm.initial_for(state))
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -463,13 +473,48 @@ def action_update(request, council_slug: str, plan_slug: str, pk: int):
             else:
                 messages.success(request, "Update submitted: a plan manager will approve it.")
             return redirect(action.get_absolute_url())
+    return _update_page(request, state, pending, form=form, conflict=conflict)
+
+
+def _record_no_change(request, state: ActionState, pending: ProgressUpdate | None):
+    """The last update recorded again as this quarter's, through record_update like any."""
+    no_change = NoChangeForm(request.POST, state=state, pending=pending, today=state.as_at)
+    if no_change.is_valid():
+        try:
+            update = record_update(state.action, by=request.user, **no_change.service_arguments())
+        except UpdateConflict:
+            # What the page showed as the last update may no longer be: show it again.
+            messages.warning(
+                request,
+                "Nothing was recorded: the action changed after you opened the page. Check "
+                "the last update below, and press “No change this quarter” again if it "
+                "still stands.",
+            )
+            return redirect(request.path)
+        except ValidationError as error:
+            no_change.add_service_errors(error)
+        else:
+            period = update.period.label
+            if update.is_approved:
+                message = f"No change recorded for {period}: the action is still {update.status}."
+            else:
+                message = f"No change submitted for {period}: a plan manager will approve it."
+            messages.success(request, message)
+            return redirect(state.action.get_absolute_url())
+    return _update_page(request, state, pending, no_change=no_change)
+
+
+def _update_page(request, state: ActionState, pending, *, form=None, no_change=None, conflict=None):
+    action = state.action
     context = {
         "council": action.plan.council,
         "plan": action.plan,
         "action": action,
-        "form": form,
+        "state": state,
+        "form": form or UpdateForm(action=action, initial=UpdateForm.initial_for(state)),
+        "no_change": no_change or NoChangeForm(state=state, pending=pending, today=state.as_at),
         "conflict": conflict,
-        "pending": action.updates.awaiting_approval().select_related("status").first(),
+        "pending": pending,
     }
     return render(request, "actionplans/action_update.html", context)
 

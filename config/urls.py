@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("councils.urls")),
     path("", include("reports.urls")),
     path("", include("impact.urls")),
     path("", include("scrutiny.urls")),

@@ -401,6 +401,31 @@ class CouncilAdmin(CouncilScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = HTTPS_URLS
     inlines = [StatusInline, CorporatePriorityInline]
+    # The council's own words in the pages linked from every footer; other fields come first.
+    statement_fieldsets = [
+        (
+            "Accessibility statement",
+            {
+                "fields": ["accessibility_contact", "accessibility_reviewed_on"],
+                "description": "Shown on the council's accessibility statement, under "
+                "'Feedback and contact information'. The rest of the statement is the model "
+                "wording, which describes this website as it is tested.",
+            },
+        ),
+        (
+            "Privacy notice",
+            {
+                "fields": ["privacy_contact", "privacy_reviewed_on"],
+                "description": "Shown on the council's privacy notice, under 'Contact'. The "
+                "rest of the notice says what this website stores, read from its settings.",
+            },
+        ),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        own = {name for _, options in self.statement_fieldsets for name in options["fields"]}
+        others = [name for name in self.get_fields(request, obj) if name not in own]
+        return [(None, {"fields": others}), *self.statement_fieldsets]
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser and super().has_add_permission(request)

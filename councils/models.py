@@ -86,6 +86,38 @@ class Council(models.Model):
         editable=False,
         help_text="Goes up whenever anything the public pages show changes: their cache key.",
     )
+    # The council's own words in its accessibility statement and privacy notice; empty
+    # shows the model wording (templates/councils/). Paragraphs are split on blank lines.
+    accessibility_contact = models.TextField(
+        "accessibility statement: contact details and your own paragraphs",
+        blank=True,
+        help_text="How to ask for an accessible format or report a problem (email, phone, "
+        "address), how soon you reply, and anything else you want to say, such as an audit "
+        "you had done. Leave empty for the model wording, which sends people to your website. "
+        "Separate paragraphs with a blank line; web and email addresses become links.",
+    )
+    accessibility_reviewed_on = models.DateField(
+        "accessibility statement last reviewed on",
+        null=True,
+        blank=True,
+        help_text="The day you last checked the statement. Empty: the date the software's "
+        "statement was prepared.",
+    )
+    privacy_contact = models.TextField(
+        "privacy notice: contact details and your own paragraphs",
+        blank=True,
+        help_text="The council's and its data protection officer's contact details, your ICO "
+        "registration number, how long your own policy keeps records, a link to your main "
+        "privacy notice. Leave empty for the model wording, which sends people to your "
+        "website. Separate paragraphs with a blank line; web and email addresses become links.",
+    )
+    privacy_reviewed_on = models.DateField(
+        "privacy notice last reviewed on",
+        null=True,
+        blank=True,
+        help_text="The day you last checked the notice. Empty: the date the software's notice "
+        "was prepared.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,4 +1,5 @@
-"""Account pages that need more than Django's own: password reset, throttled."""
+"""Account pages that need more than Django's own (password reset, throttled), and the
+accessibility statement and privacy notice, site-wide and in each council's own words."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db import transaction
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from councils.models import ThrottleEvent
+from councils.models import Council, ThrottleEvent
 
 WINDOW = datetime.timedelta(hours=1)
 
@@ -52,3 +54,49 @@ class PasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             return response
         return super().form_valid(form)
+
+
+# When the software's own statement and notice (templates/councils/) were written; a council
+# that reviews its wording records its own date (Council.*_reviewed_on).
+STATEMENTS_PREPARED_ON = datetime.date(2026, 12, 3)
+
+
+def in_words(seconds: float) -> str:
+    """A duration in the largest whole unit: '2 hours', '1 day', '52 weeks', '90 minutes'."""
+    whole = int(seconds)
+    units = (("week", 7 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+    unit, length = next(((u, n) for u, n in units if whole >= n and whole % n == 0), ("second", 1))
+    count = whole // length
+    return f"{count} {unit}{'' if count == 1 else 's'}"
+
+
+def _statement_context(council_slug: str | None) -> dict:
+    """The council of a council's page (404 for an unknown slug), or the list of councils
+    for the site-wide page, and the day the page was prepared."""
+    if council_slug is None:
+        return {
+            "council": None,
+            "councils": Council.objects.all(),
+            "prepared_on": STATEMENTS_PREPARED_ON,
+        }
+    council = get_object_or_404(Council, slug=council_slug)
+    return {"council": council, "prepared_on": STATEMENTS_PREPARED_ON}
+
+
+def accessibility_statement(request, council_slug: str | None = None):
+    context = _statement_context(council_slug)
+    return render(request, "councils/accessibility_statement.html", context)
+
+
+def privacy_notice(request, council_slug: str | None = None):
+    """What the site stores about people, with the periods read from the settings in force."""
+    context = _statement_context(council_slug) | {
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "session_idle": in_words(settings.SESSION_COOKIE_AGE),
+        "csrf_cookie_age": in_words(settings.CSRF_COOKIE_AGE),
+        "sign_in_failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout": in_words(settings.AXES_COOLOFF_TIME.total_seconds()),
+        "reset_window": in_words(WINDOW.total_seconds()),
+    }
+    return render(request, "councils/privacy_notice.html", context)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
+from councils.filters import DateFilter
+from councils.forms import PlainForm
 from councils.models import Committee, Council
 from impact.models import Assessment, Category, Row, Tone
 
@@ -20,17 +22,17 @@ class CommitteeOfCouncilField(forms.ModelChoiceField):
 class AssessmentFilter(django_filters.FilterSet):
     council = django_filters.ModelChoiceFilter(queryset=None, empty_label="Any")
     committee = django_filters.ModelChoiceFilter(queryset=None, empty_label="Any")
-    date_from = django_filters.DateFilter(
+    date_from = DateFilter(
         label="Committee date from",
         field_name="committee_date",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        noun="the earliest committee date",
     )
-    date_to = django_filters.DateFilter(
+    date_to = DateFilter(
         label="Committee date to",
         field_name="committee_date",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        noun="the latest committee date",
     )
     category = django_filters.ChoiceFilter(
         label="Category", method="filter_answers", empty_label="Any"
@@ -46,6 +48,7 @@ class AssessmentFilter(django_filters.FilterSet):
     class Meta:
         model = Assessment
         fields: list[str] = []
+        form = PlainForm
 
     def __init__(self, *args, council: Council | None, councils=None, **kwargs) -> None:
         """One council's list (`council`), or the list across `councils` with a filter for

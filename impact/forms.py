@@ -6,11 +6,11 @@ from __future__ import annotations
 from django import forms
 
 from actionplans.models import Plan
-from councils.forms import DateInput
+from councils.forms import DateField, PlainForm, PlainModelForm
 from impact.models import Assessment, AssessmentTemplate, Duration, Likelihood, Mitigation, Tone
 
 
-class HeaderForm(forms.ModelForm):
+class HeaderForm(PlainModelForm):
     class Meta:
         model = Assessment
         fields = [
@@ -23,9 +23,8 @@ class HeaderForm(forms.ModelForm):
             "description",
             "plan",
         ]
+        field_classes = {"committee_date": DateField, "date_assessed": DateField}
         widgets = {
-            "committee_date": DateInput(),
-            "date_assessed": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "template": forms.RadioSelect,
         }
@@ -35,9 +34,11 @@ class HeaderForm(forms.ModelForm):
         }
         error_messages = {
             "report_subject": {"required": "Enter the subject of the report being assessed"},
-            "template": {"required": "Choose the form to fill in"},
-            "committee_date": {"invalid": "Enter the committee date as a real date"},
-            "date_assessed": {"invalid": "Enter the date assessed as a real date"},
+            "template": {
+                "required": "Choose the form to fill in",
+                "invalid_choice": "Choose one of the forms listed",
+            },
+            "plan": {"invalid_choice": "Select a plan from the list"},
         }
 
     def __init__(self, *args, council, user, **kwargs) -> None:
@@ -62,7 +63,7 @@ class HeaderForm(forms.ModelForm):
             del self.fields["plan"]
 
 
-class GridForm(forms.Form):
+class GridForm(PlainForm):
     """One radio group and comment box per row; built from the assessment's template."""
 
     outcome = forms.ChoiceField(
@@ -89,7 +90,13 @@ class GridForm(forms.Form):
                 answer = answers.get(row.pk)
                 names = self.names(row)
                 self.fields[names["rating"]] = forms.ChoiceField(
-                    label=row.label, choices=choices, required=False, widget=forms.RadioSelect
+                    label=row.label,
+                    choices=choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    error_messages={
+                        "invalid_choice": f"Select a rating for “{row.label}” from the list"
+                    },
                 )
                 self.fields[names["comment"]] = forms.CharField(
                     label=f"Comments on {row.label}", required=False, widget=forms.Textarea
@@ -185,10 +192,12 @@ class GridForm(forms.Form):
 MitigationFormSet = forms.inlineformset_factory(
     Assessment,
     Mitigation,
+    form=PlainModelForm,
     fields=["action", "owner", "review_date"],
+    field_classes={"review_date": DateField},
     extra=2,
     max_num=30,
     can_delete=True,
-    widgets={"action": forms.Textarea(attrs={"rows": 2}), "review_date": DateInput()},
+    widgets={"action": forms.Textarea(attrs={"rows": 2})},
     labels={"action": "Action", "owner": "Owner (job title)", "review_date": "Review date"},
 )

@@ -5,14 +5,14 @@ from django import forms
 from django.utils import timezone
 
 from actionplans.models import Plan
-from councils.forms import DateInput
+from councils.forms import DateField, PlainModelForm
 from councils.models import Council
 from impact.models import Assessment
 from reports.models import Appendix, CommitteeReport, ContactOfficer
 from scrutiny.models import Source
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(PlainModelForm):
     class Meta:
         model = CommitteeReport
         fields = [
@@ -35,8 +35,8 @@ class ReportForm(forms.ModelForm):
             "appendix_numbering",
             "show_page_numbers",
         ]
+        field_classes = {"meeting_date": DateField}
         widgets = {
-            "meeting_date": DateInput(),
             "corporate_priorities": forms.CheckboxSelectMultiple,
             "wards": forms.CheckboxSelectMultiple,
             "cabinet_members": forms.CheckboxSelectMultiple,
@@ -57,9 +57,10 @@ class ReportForm(forms.ModelForm):
             "show_page_numbers": "Print ‘Page n of N’ in each document’s footer",
         }
         error_messages = {
-            "meeting_date": {
-                "required": "Enter the meeting date",
-                "invalid": "Enter the meeting date as a real date, for example 4 November 2015",
+            "meeting_date": {"required": "Enter the meeting date"},
+            "appendix_numbering": {
+                "required": "Select how to number the appendices",
+                "invalid_choice": "Select how to number the appendices",
             },
             "report_of": {"required": "Enter the job title of the officer reporting"},
             "subject": {"required": "Enter the report's subject"},
@@ -77,6 +78,9 @@ class ReportForm(forms.ModelForm):
         self.fields["committee"].empty_label = "Choose a committee"
         self.fields["committee"].required = True
         self.fields["committee"].error_messages["required"] = "Choose the committee"
+        self.fields["committee"].error_messages["invalid_choice"] = (
+            "Select a committee from the list"
+        )
         self.fields["corporate_priorities"].queryset = council.corporate_priorities.all()
         self.fields["wards"].queryset = council.wards.all()
         self.fields["cabinet_members"].queryset = council.portfolio_holders.all()
@@ -87,6 +91,7 @@ class ReportForm(forms.ModelForm):
 ContactFormSet = forms.inlineformset_factory(
     CommitteeReport,
     ContactOfficer,
+    form=PlainModelForm,
     fields=["job_title", "phone", "email"],
     extra=2,
     max_num=10,
@@ -95,11 +100,12 @@ ContactFormSet = forms.inlineformset_factory(
 )
 
 
-class AppendixForm(forms.ModelForm):
+class AppendixForm(PlainModelForm):
     class Meta:
         model = Appendix
         fields = ["kind", "plan", "assessment", "scrutiny_source", "title", "as_at"]
-        widgets = {"kind": forms.RadioSelect, "as_at": DateInput()}
+        field_classes = {"as_at": DateField}
+        widgets = {"kind": forms.RadioSelect}
         labels = {
             "kind": "What the appendix shows",
             "plan": "Plan (for progress, summary, exceptions and activity lists)",
@@ -110,10 +116,7 @@ class AppendixForm(forms.ModelForm):
         help_texts = {"as_at": "Not needed for an impact assessment or scrutiny responses."}
         error_messages = {
             "title": {"required": "Enter the appendix title, as it is to be printed"},
-            "as_at": {
-                "required": "Enter the date progress is reported as at",
-                "invalid": "Enter the date as a real date, for example 20 October 2015",
-            },
+            "as_at": {"required": "Enter the date progress is reported as at"},
         }
 
     def __init__(self, *args, report: CommitteeReport, user, **kwargs) -> None:
@@ -136,6 +139,13 @@ class AppendixForm(forms.ModelForm):
         )
         self.fields["scrutiny_source"].empty_label = "Choose a scrutiny report"
         self.fields["kind"].choices = Appendix.Kind.choices
+        self.fields["as_at"].noun = "the date progress is reported as at"
+        for name, what in [
+            ("plan", "a plan"),
+            ("assessment", "an impact assessment"),
+            ("scrutiny_source", "a scrutiny report"),
+        ]:
+            self.fields[name].error_messages["invalid_choice"] = f"Select {what} from the list"
         if not self.instance.pk:
             self.initial.setdefault("as_at", timezone.localdate())
             self.initial.setdefault("kind", Appendix.Kind.PLAN_PROGRESS)

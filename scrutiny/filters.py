@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
+from councils.forms import PlainForm
 from councils.models import Council
 from scrutiny.models import Implementation, Meaning, Recommendation
 
@@ -28,6 +29,7 @@ class RecommendationFilter(django_filters.FilterSet):
     class Meta:
         model = Recommendation
         fields: list[str] = []
+        form = PlainForm
 
     def __init__(self, *args, council: Council, sources, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -7,22 +7,19 @@ from django import forms
 
 from actionplans.forms import SpreadsheetField
 from actionplans.models import Plan
-from councils.forms import DateInput
+from councils.forms import DateField, PlainForm, PlainModelForm
 from councils.models import Council
 from scrutiny.models import Implementation, Recommendation, ResponseOption, Source
 
 
-class SourceForm(forms.ModelForm):
+class SourceForm(PlainModelForm):
     class Meta:
         model = Source
         fields = ["title", "committee", "body", "date", "response_due", "is_published"]
-        widgets = {"date": DateInput(), "response_due": DateInput()}
+        field_classes = {"date": DateField, "response_due": DateField}
         error_messages = {
             "title": {"required": "Enter the title of the scrutiny report"},
-            "date": {
-                "required": "Enter the date of the report",
-                "invalid": "Enter the date as a real date, for example 10 March 2014",
-            },
+            "date": {"required": "Enter the date of the report"},
         }
 
     def __init__(self, *args, council: Council, **kwargs) -> None:
@@ -31,9 +28,11 @@ class SourceForm(forms.ModelForm):
         self.fields["committee"].queryset = council.committees.all()
         self.fields["committee"].empty_label = "Not one of the council's committees"
         self.fields["response_due"].required = False
+        self.fields["date"].noun = "the date of the report"
+        self.fields["response_due"].noun = "the date the response is due"
 
 
-class ImportForm(forms.Form):
+class ImportForm(PlainForm):
     spreadsheet = SpreadsheetField(
         help_text="An Excel (.xlsx) or CSV file of at most 10 MB, with columns such as #, "
         "Recommendation, Agree? and Comment."
@@ -47,13 +46,10 @@ class ImportForm(forms.Form):
         queryset=None, required=False, empty_label="Not one of the council's committees"
     )
     body = forms.CharField(label="Panel or committee (as written)", max_length=200, required=False)
-    date = forms.DateField(
+    date = DateField(
         label="Report date",
-        widget=DateInput(),
-        error_messages={
-            "required": "Enter the date of the report",
-            "invalid": "Enter the date as a real date, for example 10 March 2014",
-        },
+        noun="the date of the report",
+        error_messages={"required": "Enter the date of the report"},
     )
     sheet = forms.CharField(
         label="Sheet name (optional)",
@@ -67,7 +63,7 @@ class ImportForm(forms.Form):
         self.fields["committee"].queryset = council.committees.all()
 
 
-class WordMapForm(forms.Form):
+class WordMapForm(PlainForm):
     """What each response word the council's vocabulary does not know means."""
 
     def __init__(self, *args, unknown: dict[str, list[int]], council: Council, **kwargs):
@@ -81,7 +77,10 @@ class WordMapForm(forms.Form):
                 label=f"“{word}”",
                 help_text=f"Row{'s' if len(rows) > 1 else ''} {rows_text}",
                 choices=choices,
-                error_messages={"required": f"Choose what “{word}” means"},
+                error_messages={
+                    "required": f"Choose what “{word}” means",
+                    "invalid_choice": f"Choose what “{word}” means from the list",
+                },
             )
 
     def word_map(self) -> dict[str, ResponseOption]:
@@ -90,7 +89,7 @@ class WordMapForm(forms.Form):
         }
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(PlainModelForm):
     class Meta:
         model = Recommendation
         fields = [
@@ -104,11 +103,10 @@ class RecommendationForm(forms.ModelForm):
             "due_date",
             "implementation",
         ]
+        field_classes = {"response_date": DateField, "due_date": DateField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5}),
             "response_comment": forms.Textarea(attrs={"rows": 4}),
-            "response_date": DateInput(),
-            "due_date": DateInput(),
         }
         labels = {"response": "Executive response", "response_comment": "Comment"}
         error_messages = {
@@ -136,7 +134,7 @@ class RecommendationForm(forms.ModelForm):
         return reference
 
 
-class PlanChoiceForm(forms.Form):
+class PlanChoiceForm(PlainForm):
     plan = forms.ModelChoiceField(queryset=None, empty_label="Choose a plan")
 
     def __init__(self, *args, plans, **kwargs) -> None:
@@ -144,7 +142,7 @@ class PlanChoiceForm(forms.Form):
         self.fields["plan"].queryset = plans
 
 
-class LinkActionsForm(forms.Form):
+class LinkActionsForm(PlainForm):
     actions = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
@@ -158,7 +156,7 @@ class LinkActionsForm(forms.Form):
         self.fields["actions"].label_from_instance = lambda a: f"{a.reference} {a.title}".strip()
 
 
-class NewActionForm(forms.Form):
+class NewActionForm(PlainForm):
     plan = forms.ModelChoiceField(
         queryset=None,
         empty_label="Choose a plan",

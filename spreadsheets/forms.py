@@ -25,7 +25,8 @@ class ColumnRolesForm(forms.Form):
                 choices=choices,
                 initial=column.role or NOT_IMPORTED,
                 error_messages={
-                    "invalid_choice": f"Choose a role for column {column.letter} from the list."
+                    "required": f"Choose a role for column {column.letter}.",
+                    "invalid_choice": f"Choose a role for column {column.letter} from the list.",
                 },
             )
 

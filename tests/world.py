@@ -181,6 +181,10 @@ def urls(c: dict) -> dict[str, str]:
         "export private plan": reverse(
             "actionplans:plan-export", args=[slug, "private-plan", "xlsx"]
         ),
+        "accessibility statement": reverse("councils:council-accessibility", args=[slug]),
+        "privacy notice": reverse("councils:council-privacy", args=[slug]),
+        "site accessibility statement": reverse("councils:accessibility"),
+        "site privacy notice": reverse("councils:privacy"),
         **report_urls(c),
         **impact_urls(c),
         **scrutiny_urls(c),

@@ -214,7 +214,7 @@ def test_action_table_reports_a_bad_date(client):
     page = text(response)
     assert response.status_code == 200
     assert "There is a problem with the filters" in page
-    assert "Deadline from: Enter a valid date." in page
+    assert "Deadline from: The earliest deadline must be a real date" in page
 
 
 def test_action_table_never_shows_hidden_plans(client, plans_a, member):

@@ -94,7 +94,7 @@ def test_percent_must_be_0_to_100(client, action, lead_officer, council_a):
     response = post_update(
         client, action, status=status(council_a, "On track").pk, percent_complete="140"
     )
-    assert "Ensure this value is less than or equal to 100." in text(response)
+    assert "Enter a % between 0 and 100" in text(response)
     assert not action.updates.exists()
 
 

@@ -53,7 +53,7 @@ def test_report_pages_meet_wcag_22_aa(live_server, page, settings, tmp_path):
             failures[path] = violations
     # A form with errors, as a clerk would see it.
     page.goto(base + "/councils/norwich/reports/new/")
-    page.fill("#id_meeting_date", "")
+    page.fill("#id_meeting_date-day", "")
     page.click("text=Create the report and add appendices")
     assert page.locator(".govuk-error-summary").is_visible()
     if violations := axe_violations(page):

@@ -205,7 +205,7 @@ def test_an_assessment_in_the_report_pack(seeded, client, tmp_path):
     response = client.post(
         add, {"kind": "impact_assessment", "assessment": draft.pk, "title": "IIA"}
     )
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select an impact assessment from the list" in response.content.decode()
     response = client.post(
         add, {"kind": "impact_assessment", "title": "Integrated impact assessment"}
     )
@@ -244,7 +244,8 @@ def test_list_filters_export_and_impact_across_decisions(client, seeded):
     html = client.get(url, {"date_from": "2016-01-01"}).content.decode()
     assert "Reducing Inequalities Action Plan" not in html
     html = client.get(url, {"date_from": "not a date"}).content.decode()
-    assert "There is a problem" in html and "Enter a valid date" in html
+    assert "There is a problem" in html
+    assert "The earliest committee date must be a real date" in html
 
     response = client.get(url, {"category": "Environmental", "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active

@@ -120,10 +120,13 @@ def test_bad_input_says_what_is_wrong_and_saves_nothing(clerk, norwich, council_
     response = clerk.post(url, data)
     html = response.content.decode()
     assert response.status_code == 200 and "<title>Error: New committee report" in html
-    assert "Select a valid choice" in html  # another council's committee is not a choice
-    assert "Enter the meeting date as a real date" in html
+    assert "Select a committee from the list" in html  # another council's is not a choice
+    assert "The meeting date must be a real date" in html
     assert "Enter the report&#x27;s subject" in html
-    assert "Contact officer 2: Enter a valid email address." in html
+    assert (
+        "Contact officer 2: Enter the email address in the correct format, like name@example.com"
+        in html
+    )
     assert not CommitteeReport.objects.filter(report_of=data["report_of"], item_number="6")
 
 
@@ -135,7 +138,7 @@ def test_appendix_choices_stay_in_the_council(clerk, norwich, council_b):
     tomorrow = datetime.date.today() + datetime.timedelta(days=1)
     data = {"kind": "plan_progress", "plan": other_plan.pk, "title": "", "as_at": tomorrow}
     html = clerk.post(add, data).content.decode()
-    assert "Select a valid choice" in html
+    assert "Select a plan from the list" in html
     assert "Enter the appendix title, as it is to be printed" in html
     mine = Plan.objects.get(slug="reducing-inequalities-2015-16").pk
     data |= {"plan": mine, "title": "Progress"}
