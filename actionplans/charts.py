@@ -12,6 +12,7 @@ them, and "12,5" inside a coordinate would break the SVG under a locale with a d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import math
 from dataclasses import dataclass
@@ -56,6 +57,11 @@ LINE_HEIGHT = 16  # between lines of a wrapped row label
 TOTAL_GUTTER = 48  # right of the plot area, for the total printed after the longest bar
 LEGEND_SWATCH = 14
 LEGEND_ROW = 24
+# The narrow layout of a chart, drawn for phones: as wide as a 375 px screen less the page's
+# margins, so its text is drawn at the size it is written; bars start a little in from the
+# left, for half of the "0" under the axis.
+NARROW_WIDTH = 340
+NARROW_INSET = 8
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -150,20 +156,29 @@ def truncate(text: str, limit: int = SHORT_LABEL_CHARS) -> str:
 
 
 def wrap_text(
-    text: str, max_width: float, max_lines: int, font_size: float = FONT_SIZE
+    text: str, max_width: float, max_lines: int | None = None, font_size: float = FONT_SIZE
 ) -> list[str]:
-    """Break text into at most `max_lines` lines that fit `max_width`; a line that still does not
-    fit ends in "…". SVG text does not wrap by itself."""
+    """Break text into lines that fit `max_width`, at spaces; a word wider than the whole
+    line is split where it has to be. SVG text does not wrap by itself. With `max_lines`, a
+    line that does not fit after that many ends in "…"; without it nothing is cut."""
     lines: list[str] = []
     for word in text.split():
         candidate = f"{lines[-1]} {word}" if lines else word
         if lines and text_width(candidate, font_size) <= max_width:
             lines[-1] = candidate
-        else:
-            lines.append(word)
-    if len(lines) > max_lines:
-        # The rest of the text goes on the last line, which is then too wide and gets cut.
-        lines = lines[: max_lines - 1] + [" ".join(lines[max_lines - 1 :])]
+            continue
+        # A word too wide for a line of its own goes on in pieces that fit.
+        while text_width(word, font_size) > max_width and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and text_width(word[:cut], font_size) > max_width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        lines.append(word)
+    if max_lines is None or len(lines) <= max_lines:
+        return lines
+    # The rest of the text goes on the last line, which is then too wide and gets cut.
+    lines = lines[: max_lines - 1] + [" ".join(lines[max_lines - 1 :])]
 
     def fit(line: str) -> str:
         if text_width(line, font_size) <= max_width:
@@ -244,12 +259,11 @@ class Segment:
 
 @dataclass(frozen=True)
 class BarRow:
-    label: str  # full text, for the tooltip
-    short_label: str  # at most SHORT_LABEL_CHARS characters, for the summary and display
+    label: str  # full text, for the tooltip and, wrapped, the display
     total: int
     y: float  # top of the bar
     segments: list[Segment]
-    label_lines: list[TextLine]  # short_label wrapped to fit the label column
+    label_lines: list[TextLine]  # the label wrapped to fit the label column, or the width
     bar_end: float  # right end of the bar within the plot area
     text_y: float  # baseline for text centred vertically on the bar
 
@@ -337,6 +351,13 @@ class StackedBarChart(_SvgChart):
     chart_id: str
     axis_y: float  # the horizontal axis line, below the last bar
     axis_label: str
+    # Where row labels go: beside the bars, ending at the plot area (the wide layout), or
+    # above each bar, from the left edge (the narrow layout for phones).
+    labels_above: bool = False
+
+    @property
+    def label_anchor(self) -> str:
+        return "start" if self.labels_above else "end"
 
     @property
     def plot_left_attr(self) -> str:
@@ -352,8 +373,8 @@ class StackedBarChart(_SvgChart):
 
     @property
     def label_x_attr(self) -> str:
-        # Row labels end just left of the plot area.
-        return svg_number(self.label_width - 10)
+        # Row labels end just left of the plot area, or start at its left edge above a bar.
+        return svg_number(self.label_width if self.labels_above else self.label_width - 10)
 
     @property
     def axis_y_attr(self) -> str:
@@ -458,26 +479,43 @@ def stacked_bar_chart(
     gap: int = 12,
     chart_id: str | None = None,
     axis_label: str = "Number of actions",
+    labels_above: bool = False,
 ) -> StackedBarChart:
     """Lay out one horizontal stacked bar per row. Each row is (label, segments) and each
     segment (key, label, rag, count), in the order they should be drawn.
 
     Every bar is scaled to the largest row total, so rows can be compared by length. Zero
     counts draw nothing; a row with no actions keeps its place with an empty bar and "0".
-    `chart_id` prefixes the ids of <title> and <desc>; pass one when two charts on a page could
-    share a title.
+    Row labels are wrapped over as many lines as they need, never cut short: beside the bars,
+    or with `labels_above` (the narrow layout, see narrow_bar_chart) above each bar across
+    the whole width. `chart_id` prefixes the ids of <title> and <desc>; pass one when two
+    charts on a page could share a title.
     """
+    if labels_above:
+        # Room left of the plot for half of the "0" below the axis.
+        label_width = NARROW_INSET
     plot_width = width - label_width - TOTAL_GUTTER
     totals = [sum(count for *_, count in segments) for _, segments in rows]
     largest = max(totals, default=0)
     scale = plot_width / largest if largest else 0.0
-    # Two lines of label need more room than a thin bar: never let labels of rows overlap.
-    pitch = max(bar_height + gap, 2 * LINE_HEIGHT + 4)
 
     bar_rows = []
-    for index, ((label, segments), total) in enumerate(zip(rows, totals, strict=True)):
-        y = BAR_TOP + index * pitch
-        middle = y + bar_height / 2
+    y = BAR_TOP
+    for (label, segments), total in zip(rows, totals, strict=True):
+        lines = wrap_text(label, width - label_width if labels_above else label_width - 16)
+        if labels_above:
+            # The label's lines, then the bar under them.
+            first_baseline = y + FONT_SIZE * 0.8
+            bar_y = y + len(lines) * LINE_HEIGHT + 4
+            row_end = bar_y + bar_height + gap
+        else:
+            # The label centred on the bar; a label of several lines makes the row taller.
+            row_height = max(bar_height, len(lines) * LINE_HEIGHT) + gap
+            bar_y = y + (row_height - gap - bar_height) / 2
+            middle = bar_y + bar_height / 2
+            first_baseline = middle - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT_SIZE * 0.35
+            row_end = y + row_height
+        middle = bar_y + bar_height / 2
         drawn = []
         running = 0
         for key, segment_label, rag, count in segments:
@@ -499,15 +537,11 @@ def stacked_bar_chart(
                     show_count=segment_width >= MIN_COUNT_WIDTH,
                 )
             )
-        short_label = truncate(label)
-        lines = wrap_text(short_label, label_width - 16, 2)
-        first_baseline = middle - (len(lines) - 1) * LINE_HEIGHT / 2 + FONT_SIZE * 0.35
         bar_rows.append(
             BarRow(
                 label=label,
-                short_label=short_label,
                 total=total,
-                y=y,
+                y=bar_y,
                 segments=drawn,
                 label_lines=[
                     TextLine(text=line, y=first_baseline + n * LINE_HEIGHT)
@@ -517,9 +551,10 @@ def stacked_bar_chart(
                 text_y=middle + SMALL_FONT_SIZE * 0.35,
             )
         )
+        y = row_end
 
-    # Just below the last bar, clear of a two-line label's descenders.
-    axis_y = BAR_TOP + max(len(rows), 1) * pitch - gap + 8
+    # Just below the last bar, clear of a label's descenders.
+    axis_y = (y if rows else BAR_TOP + bar_height + gap) - gap + 8
     ticks = [(value * scale, format_number(value)) for value in _integer_ticks(largest)]
 
     # Legend: each (label, colour) that is drawn somewhere, in the order the caller lists
@@ -559,7 +594,24 @@ def stacked_bar_chart(
         chart_id=chart_id or slugify(title) or "chart",
         axis_y=axis_y,
         axis_label=axis_label,
+        labels_above=labels_above,
     )
+
+
+def narrow_bar_chart(chart: StackedBarChart, rows) -> StackedBarChart:
+    """`chart` laid out again for a phone: as wide as the screen, so its text is drawn at
+    the size it is written, with each row's label above its bar. Same title and summary;
+    its own ids."""
+    narrow = stacked_bar_chart(
+        chart.title,
+        rows,
+        width=NARROW_WIDTH,
+        bar_height=chart.bar_height,
+        chart_id=f"{chart.chart_id}-narrow",
+        axis_label=chart.axis_label,
+        labels_above=True,
+    )
+    return dataclasses.replace(narrow, summary=chart.summary)
 
 
 # --- Line chart ---------------------------------------------------------------------------------
@@ -606,6 +658,26 @@ class LineChart(_SvgChart):
     bottom: int
     chart_id: str
     unit_label: str  # the unit, printed above the y axis; empty when there is none
+    # The y axis starts above zero: a break mark (two slashes) across it, near the bottom.
+    axis_break: bool = False
+
+    @property
+    def break_marks(self) -> list[tuple[str, ...]]:
+        """Two short parallel slashes across the y axis just above the x axis, each as the
+        (x1, y1, x2, y2) of a line: the usual sign that the scale does not start at zero."""
+        x, y = self.left, self.bottom - 10
+        return [
+            tuple(svg_number(n) for n in (x - 6, y + offset + 3, x + 6, y + offset - 3))
+            for offset in (-3, 3)
+        ]
+
+    @property
+    def break_gap_y_attr(self) -> str:
+        return svg_number(self.bottom - 16)
+
+    @property
+    def break_gap_x_attr(self) -> str:
+        return svg_number(self.left - 7)
 
     @property
     def left_attr(self) -> str:
@@ -757,9 +829,18 @@ def line_chart(
     low, high = min(scale_values), max(scale_values)
     # Start at zero when zero is near (less than the data's own height below it), so small
     # changes are not blown up; otherwise zoom in, or a change from 38 to 44 would be a flat line.
-    if low >= 0 and low <= high / 2:
+    # A single reading, or readings that never change, start at zero too: there is no
+    # change to show, only the level.
+    if low >= 0 and (low <= high / 2 or low == high):
         low = Decimal(0)
     bottom_value, top_value, step = nice_scale(low, high)
+    # A scale that starts above zero is marked as broken, on the axis and in words.
+    axis_break = bottom_value > 0
+    scale_sentence = (
+        f"The scale starts at {format_quantity(bottom_value, unit)}, not zero."
+        if axis_break
+        else ""
+    )
     tick_count = int((top_value - bottom_value) / step) + 1
     y_tick_values = [bottom_value + step * n for n in range(tick_count)]
     y_labels = [format_number(value) for value in y_tick_values]
@@ -850,7 +931,9 @@ def line_chart(
             f"to {format_quantity(last_value, unit)} on {format_date(last_day)} ({movement})."
         )
     summary = " ".join(
-        part for part in (opening, baseline_sentence, target_sentence, direction_words) if part
+        part
+        for part in (opening, baseline_sentence, target_sentence, direction_words, scale_sentence)
+        if part
     )
 
     return LineChart(
@@ -876,4 +959,5 @@ def line_chart(
         bottom=bottom,
         chart_id=chart_id,
         unit_label=unit,
+        axis_break=axis_break,
     )

@@ -17,7 +17,7 @@ from django_tables2 import SingleTableMixin
 
 from actionplans import exports
 from actionplans.caching import cache_public_page
-from actionplans.charts import line_chart, stacked_bar_chart
+from actionplans.charts import NARROW_WIDTH, line_chart, narrow_bar_chart, stacked_bar_chart
 from actionplans.dashboards import (
     build_my_actions,
     build_plan_dashboard,
@@ -130,10 +130,9 @@ def plan_detail(request, council_slug: str, plan_slug: str):
     form = AsAtForm(request.GET or None, plan=plan, today=today, opens=opens)
     as_at = form.cleaned_data["as_at"] if form.is_valid() else None
     dashboard = build_plan_dashboard(plan, as_at=as_at or opens, today=today)
+    chart_rows = dashboard.chart_rows()
     chart = dataclasses.replace(
-        stacked_bar_chart(
-            "Status of actions by " + plan.workstream_label.lower(), dashboard.chart_rows()
-        ),
+        stacked_bar_chart("Status of actions by " + plan.workstream_label.lower(), chart_rows),
         summary=dashboard.chart_summary(),
     )
     actions = []
@@ -147,6 +146,7 @@ def plan_detail(request, council_slug: str, plan_slug: str):
         "form": form,
         "dashboard": dashboard,
         "chart": chart,
+        "narrow_chart": narrow_bar_chart(chart, chart_rows),
         "outline": plan_outline(plan, actions),
         "outline_actions": actions,
         "has_references": any(action.reference for action in actions),
@@ -387,21 +387,23 @@ def action_detail(request, council_slug: str, plan_slug: str, pk: int):
         Prefetch("measures", queryset=Measure.objects.prefetch_related("readings")),
         Prefetch("updates", queryset=updates),
     )
-    measures = [
-        (
-            measure,
+    measures = []
+    for measure in action.measures.all():
+        readings = [(r.date, r.value) for r in measure.readings.all()]
+        chart, narrow = (
             line_chart(
                 measure.name,
-                [(r.date, r.value) for r in measure.readings.all()],
+                readings,
                 unit=measure.unit,
                 target=measure.target,
                 baseline=measure.baseline,
                 direction=measure.direction,
-                chart_id=f"measure-{measure.pk}",
-            ),
+                chart_id=f"measure-{measure.pk}{suffix}",
+                width=width,
+            )
+            for width, suffix in ((640, ""), (NARROW_WIDTH, "-narrow"))
         )
-        for measure in action.measures.all()
-    ]
+        measures.append((measure, chart, narrow))
     context = {
         "council": plan.council,
         "plan": plan,

@@ -11,16 +11,21 @@ from django.test import override_settings
 from django.utils import translation
 
 from actionplans.charts import (
+    BAR_TOP,
+    FONT_SIZE,
     MIN_COUNT_WIDTH,
+    NARROW_WIDTH,
     RAG_COLOURS,
     TEXT_ON,
     contrast_ratio,
     format_number,
     format_quantity,
     line_chart,
+    narrow_bar_chart,
     nice_scale,
     stacked_bar_chart,
     svg_number,
+    text_width,
     truncate,
     wrap_text,
 )
@@ -131,11 +136,14 @@ def test_truncate_keeps_short_text_and_cuts_long_text_at_a_word():
     assert short[:-1] in long and long[len(short) - 1] == " "
 
 
-def test_wrap_text_fits_lines_and_marks_what_was_cut():
+def test_wrap_text_fits_lines_and_cuts_only_when_told_to():
     lines = wrap_text("one two three four five six seven eight nine ten", 80, 2)
     assert len(lines) == 2
     assert lines[-1].endswith("…")
     assert wrap_text("Housing", 200, 2) == ["Housing"]
+    whole = wrap_text("one two three four five six seven eight nine ten", 80)
+    assert " ".join(whole) == "one two three four five six seven eight nine ten"
+    assert all(text_width(line) <= 80 for line in whole)
 
 
 # --- Stacked bars -------------------------------------------------------------------------------
@@ -260,14 +268,59 @@ def test_summary_of_many_rows_gives_totals_and_the_row_most_behind():
     )
 
 
-def test_long_row_labels_are_shortened_for_display_but_kept_whole_for_the_tooltip():
+def test_long_row_labels_are_wrapped_whole_never_cut_short():
     label = "A very long workstream title " * 5
     chart = stacked_bar_chart("Status", [(label, [("g", "On target", "green", 1)])])
     row = chart.rows[0]
     assert row.label == label
-    assert len(row.short_label) <= 60 and row.short_label.endswith("…")
-    assert 1 <= len(row.label_lines) <= 2
+    assert " ".join(line.text for line in row.label_lines) == " ".join(label.split())
+    assert not any("…" in line.text for line in row.label_lines)
+    assert len(row.label_lines) > 2
+    # Each line fits the label column, and the row is tall enough for all of them.
+    assert all(text_width(line.text) <= chart.label_width - 16 for line in row.label_lines)
+    first, last = row.label_lines[0].y, row.label_lines[-1].y
+    assert first >= BAR_TOP and last < chart.axis_y
     assert label in row.tooltip
+
+
+def test_rows_with_long_labels_do_not_overlap_the_next_row():
+    long = "Ensure our services, procurement and assets have maximum impact in reducing " * 2
+    chart = stacked_bar_chart(
+        "Status",
+        [(long, [("g", "On target", "green", 2)]), ("Housing", [("g", "On target", "green", 1)])],
+    )
+    first, second = chart.rows
+    assert first.label_lines[-1].y + 4 < second.label_lines[0].y - FONT_SIZE
+
+
+def test_a_word_too_long_for_a_line_is_split_not_cut():
+    word = "Antidisestablishmentarianism" * 3
+    lines = wrap_text(word, 100)
+    assert "".join(lines) == word
+    assert all(text_width(line) <= 100 for line in lines)
+
+
+def test_the_narrow_layout_puts_labels_above_bars_within_a_phones_width():
+    long = "Trial locality-based solutions to improving wellbeing amongst disadvantaged groups"
+    rows = [(long, [("g", "On target", "green", 3), ("r", "Overdue", "red", 1)]), *WORKSTREAMS]
+    wide = stacked_bar_chart("Status of actions by workstream", rows, chart_id="plan-1")
+    narrow = narrow_bar_chart(wide, rows)
+    assert narrow.width == NARROW_WIDTH and narrow.labels_above
+    assert narrow.chart_id == "plan-1-narrow" and narrow.summary == wide.summary
+    assert narrow.label_anchor == "start"
+    for row in narrow.rows:
+        # Every line of the label is above its bar, and fits the width.
+        assert all(line.y < row.y for line in row.label_lines)
+        assert all(
+            narrow.label_width + text_width(line.text) <= narrow.width for line in row.label_lines
+        )
+        assert narrow.label_width + row.bar_end + 6 + text_width("88", 13) <= narrow.width
+        assert not any("…" in line.text for line in row.label_lines)
+    ys = [row.y for row in narrow.rows]
+    assert all(b > a + narrow.bar_height for a, b in zip(ys, ys[1:], strict=False))
+    assert max(item.x + text_width(item.label) for item in narrow.legend) <= narrow.width
+    svg = render_bars(narrow)
+    assert 'text-anchor="start"' in svg and 'id="plan-1-narrow-title"' in svg
 
 
 def test_chart_id_defaults_to_the_slugified_title():
@@ -371,7 +424,8 @@ def test_summary_states_the_change_target_and_direction():
         direction="up",
     )
     assert chart.summary == (
-        "From 38 on 31 Mar 2013 to 44 on 30 Sep 2013 (up 6). Target 50. Higher is better."
+        "From 38 on 31 Mar 2013 to 44 on 30 Sep 2013 (up 6). Target 50. Higher is better. "
+        "The scale starts at 35, not zero."
     )
     down = line_chart(
         "Waiting time",
@@ -382,7 +436,7 @@ def test_summary_states_the_change_target_and_direction():
     )
     assert down.summary == (
         "From 12.5% on 31 Mar 2013 to 10% on 31 Mar 2014 (down 2.5 percentage points). "
-        "Baseline 12.5%. Lower is better."
+        "Baseline 12.5%. Lower is better. The scale starts at 10%, not zero."
     )
     flat = line_chart(
         "Spend",
@@ -390,6 +444,39 @@ def test_summary_states_the_change_target_and_direction():
         unit="£",
     )
     assert flat.summary == "From £1,240 on 31 Mar 2013 to £1,240 on 31 Mar 2014 (no change)."
+
+
+def test_the_scale_starts_at_zero_or_the_axis_is_marked_broken():
+    near_zero = line_chart(
+        "Households helped",
+        [(day("2013-03-31"), Decimal("10")), (day("2013-06-30"), Decimal("44"))],
+    )
+    assert near_zero.y_ticks[0][1] == "0" and not near_zero.axis_break
+    assert "scale starts" not in near_zero.summary
+    zoomed = line_chart("Households helped", quarterly_readings(), chart_id="m-1")
+    assert zoomed.axis_break and zoomed.y_ticks[0][1] == "38"
+    svg = render_line(zoomed)
+    assert "The scale does not start at zero" in svg
+    # Two slashes across the y axis, between the lowest tick and the one above it.
+    root = ET.fromstring(svg)
+    marks = [
+        g
+        for g in root.iter(f"{SVG}g")
+        if g.findtext(f"{SVG}title") == "The scale does not start at zero"
+    ]
+    slashes = marks[0].findall(f"{SVG}line")
+    assert len(slashes) == 2
+    for line in slashes:
+        assert float(line.get("x1")) < zoomed.left < float(line.get("x2"))
+        assert zoomed.y_ticks[1][0] < float(line.get("y1")) < zoomed.bottom
+    negative = line_chart(
+        "Net change", [(day("2013-03-31"), Decimal("-3")), (day("2013-06-30"), Decimal("7"))]
+    )
+    assert not negative.axis_break
+    flat = line_chart(
+        "Level", [(day("2013-03-31"), Decimal("44")), (day("2013-06-30"), Decimal("44"))]
+    )
+    assert flat.y_ticks[0][1] == "0" and not flat.axis_break
 
 
 def test_one_reading_is_a_centred_point_without_a_line():

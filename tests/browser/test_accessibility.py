@@ -57,6 +57,13 @@ def test_every_page_meets_wcag_22_aa(live_server, page):
         "/councils/norwich/alignment/",
         "/accounts/login/",
         "/councils/no-such-council/",
+        "/search/?q=universal+credit",
+        "/search/?q=universal&type=action&council=norwich",
+        "/search/?q=",
+        "/accessibility/",
+        "/privacy/",
+        "/councils/norwich/accessibility/",
+        "/councils/norwich/privacy/",
     ]
     member_pages = [
         CITY_PLAN + "?as_at=2013-09-30",
@@ -86,7 +93,13 @@ def test_every_page_meets_wcag_22_aa(live_server, page):
 
     # Phones: the service navigation collapses into a menu and wide tables scroll.
     page.set_viewport_size({"width": 375, "height": 800})
-    for path in [NORWICH_PLAN, NORWICH_PLAN + "actions/?rag=grey", norwich_action]:
+    for path in [
+        NORWICH_PLAN,
+        NORWICH_PLAN + "actions/?rag=grey",
+        norwich_action,
+        "/search/?q=universal+credit",
+        "/councils/norwich/accessibility/",
+    ]:
         check(path, " (375px wide)")
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -135,3 +148,26 @@ def test_keyboard_focus_is_visible_and_filters_work_by_keyboard(live_server, pag
     link = page.get_by_role("link", name="Promote food growing")
     link.focus()
     assert link.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 221, 0)"
+
+
+def test_search_works_from_the_keyboard_alone(live_server, page):
+    call_command("seed_demo", quiet_users=True)
+    page.goto(live_server.url + "/councils/norwich/")
+    # Tab from the top of the page reaches the header's search box before the content.
+    for _ in range(15):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "header-search":
+            break
+    assert page.evaluate("document.activeElement.id") == "header-search"
+    page.keyboard.type("universal credit")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=universal+credit**")
+    assert "Ensure a smooth transition to Universal Credit" in page.content()
+    # The results are links in reading order; the first is reached and opened by keyboard.
+    first = page.locator("ol.app-search-results a").first
+    first.focus()
+    assert first.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 221, 0)"
+    href = first.get_attribute("href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{href}")
+    assert "Universal Credit" in page.locator("h1").inner_text()
