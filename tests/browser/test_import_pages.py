@@ -94,6 +94,27 @@ def test_import_pages_are_accessible_and_work(live_server, page, tmp_path):
         update.author_title
     )
 
+    # The imported draft is run from its Manage tab, never the admin: a workstream added,
+    # an action's lead fixed, then the plan published.
+    page.get_by_role("navigation", name="Plan").get_by_role("link", name="Manage").click()
+    audit("managing the imported draft")
+    page.get_by_role("link", name="Add a workstream").click()
+    page.get_by_label("Title", exact=True).fill("Lighting")
+    page.get_by_role("button", name="Add").click()
+    assert "Lighting" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Edit 1 Install 40 street lights").click()
+    page.get_by_label("First lead department").select_option(label="Strategy")
+    page.get_by_label("Workstream").select_option(label="Lighting")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="Publish the plan").click()
+    page.get_by_role("button", name="Publish the plan").click()
+    plan.refresh_from_db()
+    lights.refresh_from_db()
+    assert plan.lifecycle == Plan.Lifecycle.APPROVED
+    assert [d.name for d in lights.ordered_leads()] == ["Strategy"]
+    assert lights.workstream.title == "Lighting"
+    assert not page.locator("a[href^='/admin/']").filter(has_not_text="Council settings").count()
+
     # A sheet headed in another language: the columns are offered for roles, then imported.
     book = openpyxl.Workbook()
     for row in [
