@@ -2,13 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import health, live
-from councils.views import PasswordResetView
+from councils.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
 
 urlpatterns = [
     path("healthz", health, name="health"),
     path("livez", live, name="live"),
     path("admin/", admin.site.urls),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("councils.urls")),
     path("", include("reports.urls")),

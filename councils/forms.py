@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
@@ -360,4 +361,25 @@ class PlainForm(PlainMessages, forms.Form):
 
 
 class PlainModelForm(PlainMessages, forms.ModelForm):
+    pass
+
+
+# Django's account forms, speaking as plainly as the rest ("Enter your email address in the
+# correct format, like name@example.com", not "Enter a valid email address.").
+
+
+class PasswordResetForm(PlainMessages, auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages |= {
+            "required": "Enter your email address",
+            "invalid": "Enter your email address in the correct format, like name@example.com",
+        }
+
+
+class SetPasswordForm(PlainMessages, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(PlainMessages, auth_forms.PasswordChangeForm):
     pass

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from councils.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from councils.models import Council, ThrottleEvent
 
 WINDOW = datetime.timedelta(hours=1)
@@ -33,10 +34,20 @@ def over_limit(scope: str, value: str, limit: int) -> bool:
     return ThrottleEvent.objects.filter(scope=scope, key=key).count() > limit
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordForm
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, limited per client address and per email address, so the
     form cannot be used to flood someone's inbox or to probe at speed. The answer never
     says whether an account has the address."""
+
+    form_class = PasswordResetForm
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()

@@ -155,7 +155,10 @@ def test_unknown_email_looks_the_same_and_sends_nothing(client, mailoutbox, pers
 
 @pytest.mark.parametrize(
     ("email", "message"),
-    [("", "Enter your email address"), ("not-an-address", "Enter a valid email address.")],
+    [
+        ("", "Enter your email address"),
+        ("not-an-address", "Enter your email address in the correct format, like name@example.com"),
+    ],
 )
 def test_reset_form_errors(client, mailoutbox, email, message):
     response = client.post(reverse("password_reset"), {"email": email})

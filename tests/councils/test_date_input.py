@@ -149,3 +149,16 @@ def test_a_forms_own_messages_are_kept():
         title = forms.CharField(error_messages={"required": "Enter the report's subject"})
 
     assert Own({}).errors["title"] == ["Enter the report's subject"]
+
+
+@pytest.mark.django_db
+def test_the_account_forms_speak_plainly_too(client, officer):
+    response = client.post("/accounts/password_reset/", {"email": "not-an-address"})
+    assert "Enter your email address in the correct format, like name@example.com" in (
+        response.content.decode()
+    )
+    assert "Enter a valid email address" not in response.content.decode()
+    client.force_login(officer)
+    page = client.post("/accounts/password_change/", {}).content.decode()
+    assert "Enter a new password" in page
+    assert "This field is required" not in page
