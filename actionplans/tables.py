@@ -12,25 +12,31 @@ class ActionTable(tables.Table):
     workstream = tables.Column(order_by=("workstream__order",))
     lead = tables.Column("Lead", accessor="lead_display", orderable=False)
     # Every state column shows the action's row of the read model (record.state, set by
-    # the view for the page shown) and sorts by the same annotations.
+    # the view for the page shown) and sorts by the same annotations. Their accessor is the
+    # row itself: by default a column reads record.<name>, and record.status is a query
+    # per row (the table never shows the stored status, only the read model's).
     deadline = tables.TemplateColumn(
+        accessor="state",
         template_name="actionplans/partials/deadline_cell.html",
         order_by=("state_deadline_date",),
         empty_values=(),
     )
     status = tables.TemplateColumn(
+        accessor="state",
         template_name="actionplans/partials/status_cell.html",
         order_by=("state_status_order", "state_status_id"),
         empty_values=(),
     )
     percent_complete = tables.TemplateColumn(
         "{% load actionplans_tags %}{% percent_complete record.state.percent %}",
+        accessor="state",
         verbose_name="Complete",
         order_by=("state_percent",),
         empty_values=(),
     )
     last_updated = tables.TemplateColumn(
         '{{ record.state.reported_on|date:"j M Y" }}',
+        accessor="state",
         verbose_name="Updated",
         order_by=("state_reported_on",),
         empty_values=(),

@@ -102,6 +102,11 @@ class DateInput(forms.MultiWidget):
     bookmarks use ?as_at=2026-03-31) is read as well. templates/partials/govuk_field.html
     lays the boxes out."""
 
+    # What templates test to draw the three boxes. (Asking a BoundField for an attribute it
+    # lacks, such as `boxes`, makes Django's template engine try field["boxes"], which
+    # renders every option of a select: a query per lookup for a model's choices.)
+    govuk_date = True
+
     def __init__(self, attrs=None) -> None:
         boxes = {"inputmode": "numeric", "spellcheck": "false"}
         super().__init__([forms.TextInput(boxes) for _ in PARTS], attrs)
