@@ -1,15 +1,21 @@
 import dataclasses
+import datetime
+import functools
 import hashlib
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
@@ -129,7 +135,59 @@ def plan_detail(request, council_slug: str, plan_slug: str):
     opens = plan.opens_as_at(today)
     form = AsAtForm(request.GET or None, plan=plan, today=today, opens=opens)
     as_at = form.cleaned_data["as_at"] if form.is_valid() else None
-    dashboard = build_plan_dashboard(plan, as_at=as_at or opens, today=today)
+    context = {
+        "council": plan.council,
+        "plan": plan,
+        "form": form,
+        "body": plan_body(plan, as_at or opens, today),
+        "can_upload": request.user.is_authenticated
+        and Action.objects.updatable_by(request.user).filter(plan=plan).exists(),
+        # Its committee papers, impact assessments and scrutiny recommendations.
+        "panels": panels("plan", request, plan),
+    }
+    return render(request, "actionplans/plan_detail.html", context)
+
+
+PLAN_BODY_TEMPLATES = (
+    "actionplans/partials/plan_progress.html",
+    "actionplans/partials/plan_outline.html",
+)
+PLAN_BODY_SECONDS = 24 * 3600
+# The most actions the plan page lists in its outline; a bigger plan's outline gives each
+# workstream's count and a link to its actions in the paged action table.
+OUTLINE_ACTIONS = 200
+
+
+@functools.cache
+def _plan_body_release() -> str:
+    """A fingerprint of the templates that draw the body, so a release that changes them
+    never serves what the last one drew from a cache the servers share."""
+    digest = hashlib.sha256()
+    for name in (*PLAN_BODY_TEMPLATES, "actionplans/partials/outline_node.html"):
+        digest.update(Path(get_template(name).origin.name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanBody:
+    progress: str
+    outline: str
+
+
+def plan_body(plan: Plan, day: datetime.date, today: datetime.date) -> PlanBody:
+    """The dashboard's progress and outline as at `day`, rendered. They are the same for
+    everyone who may see the plan (the view has checked that), so they are kept in the
+    cache, keyed by the council's content version (raised by any change they could show),
+    the plan, the day asked for and today (what is overdue moves with the date). A warm
+    request costs one cache read, whatever the size of the plan."""
+    key = (
+        f"plan-body:{plan.pk}:{plan.council.content_version}:{day:%Y%m%d}:{today:%Y%m%d}:"
+        f"{_plan_body_release()}"
+    )
+    cache = caches["default"]
+    if (cached := cache.get(key)) is not None:
+        return PlanBody(*(mark_safe(part) for part in cached))
+    dashboard = build_plan_dashboard(plan, as_at=day, today=today)
     chart_rows = dashboard.chart_rows()
     chart = dataclasses.replace(
         stacked_bar_chart("Status of actions by " + plan.workstream_label.lower(), chart_rows),
@@ -143,22 +201,21 @@ def plan_detail(request, council_slug: str, plan_slug: str):
     context = {
         "council": plan.council,
         "plan": plan,
-        "form": form,
         "dashboard": dashboard,
         "chart": chart,
         "narrow_chart": narrow_bar_chart(chart, chart_rows),
         "outline": plan_outline(plan, actions),
         "outline_actions": actions,
         "has_references": any(action.reference for action in actions),
+        # A plan too big for one page lists its workstreams, each linking to its actions.
+        "folded": len(actions) > OUTLINE_ACTIONS,
         "budget_lines": plan.budget_lines.all(),
         "corporate_priorities": plan.corporate_priorities.all(),
         "portfolio_holders": plan.portfolio_holders.all(),
-        "can_upload": request.user.is_authenticated
-        and Action.objects.updatable_by(request.user).filter(plan=plan).exists(),
-        # Its committee papers, impact assessments and scrutiny recommendations.
-        "panels": panels("plan", request, plan),
     }
-    return render(request, "actionplans/plan_detail.html", context)
+    parts = tuple(render_to_string(name, context) for name in PLAN_BODY_TEMPLATES)
+    cache.set(key, parts, PLAN_BODY_SECONDS)
+    return PlanBody(*(mark_safe(part) for part in parts))
 
 
 class ActionListView(SingleTableMixin, FilterView):

@@ -12,6 +12,8 @@ django.test.Client, it times the server side of four pages in the same process:
 * the plan dashboard as it stands today;
 * the plan dashboard as at the end of a past reporting quarter (?as_at=...), which reads each
   action's state from the update history instead of its current fields;
+* the plan dashboard drawn afresh: the cache emptied before each request, as after any
+  change to the council's content (the two above are read from the cache after the first);
 * the plan's action table (django-tables2, first page of 25 rows);
 * the Django admin changelist of the same actions, filtered to this plan.
 
@@ -52,6 +54,7 @@ TEMP_DIR = setup_django("bench-dashboard-")
 
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.http import HttpResponseBase  # noqa: E402
@@ -201,15 +204,21 @@ def build(actions: int, updates: int) -> Fixture:
     return Fixture(council=council, plan=plan, user=user, updates=len(progress))
 
 
-def measure(client: Client, label: str, url: str, repeat: int) -> Result:
-    """Warm up once, time `repeat` requests, then count the queries of one more."""
+def measure(client: Client, label: str, url: str, repeat: int, *, cold: bool = False) -> Result:
+    """Warm up once, time `repeat` requests, then count the queries of one more. `cold`:
+    the cache is emptied before each, so the page is drawn afresh every time (as after any
+    change to the council's content)."""
     check(client.get(url), label, url)
     timings = []
     for _ in range(repeat):
+        if cold:
+            caches["default"].clear()
         start = time.perf_counter()
         response = client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
         check(response, label, url)
+    if cold:
+        caches["default"].clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     check(response, label, url)
@@ -244,6 +253,7 @@ def run(fixture: Fixture, actions: int, repeat: int) -> list[Result]:
         return [
             measure(client, "plan dashboard (today)", dashboard, repeat),
             measure(client, f"plan dashboard (as at {as_at})", past, repeat),
+            measure(client, "plan dashboard (drawn afresh)", dashboard, repeat, cold=True),
             measure(client, f"action table (page 1 of {pages})", table, repeat),
             measure(client, "admin changelist (reference)", admin, repeat),
         ]

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 
 from actionplans.models import Action, Plan, Workstream
@@ -19,8 +20,11 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def no_public_page_cache(settings):
-    """Pages render afresh in tests; tests of the cache turn it on and clear it."""
+    """Pages render afresh in tests; tests of the cache turn it on and clear it. What one
+    test kept in the cache (a plan's rendered body, under a key another test's database
+    would repeat: the same ids and content version) is gone before the next."""
     settings.PUBLIC_CACHE_SECONDS = 0
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)
