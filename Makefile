@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 
 # WeasyPrint's libraries and fonts, PDF tools for tests, and Chromium for the browser tests.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-liberation2 poppler-utils chromium
+	fonts-liberation2 poppler-utils chromium redis-server
 
 .PHONY: run test test-fast test-browser install debs python-deps assets lint demo clean
 

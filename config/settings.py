@@ -322,14 +322,37 @@ LOGGING = {
 # 90 s is taken as lost (reports.services.STALLED_AFTER) and can be published again.
 REPORT_HEARTBEAT_SECONDS = float(os.environ.get("REPORT_HEARTBEAT_SECONDS", "5"))
 
-# Public pages (signed-out visitors) are served from this cache; see actionplans/caching.py.
-# Each process keeps its own copy; the key includes a version kept in the database, so a
-# change is seen by every server at once. 0 turns the cache off.
+# Public pages (signed-out visitors) and each plan page's rendered body are served from the
+# default cache; see actionplans/caching.py and actionplans.views.plan_body. Their keys
+# include a version kept in the database, so a change is seen by every server at once.
+# PUBLIC_CACHE_SECONDS=0 turns the public page cache off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        # At most a few hundred pages of about 50 KB each, per process.
-        "OPTIONS": {"MAX_ENTRIES": 500},
+
+
+def caches_for(redis_url: str) -> dict:
+    """The caches: without REDIS_URL, each process keeps its own in memory (the embedded
+    default, nothing to set up); with it, Django's own RedisCache, shared by every server,
+    with sessions in a cache of their own (its own key prefix) on the same Redis. Never
+    clear() either on a live site: Django's RedisCache.clear() empties the whole Redis
+    database, sessions included."""
+    if not redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                # At most a few hundred pages of about 50 KB each, per process.
+                "OPTIONS": {"MAX_ENTRIES": 500},
+            }
+        }
+    shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    return {
+        "default": {**shared, "KEY_PREFIX": "pages"},
+        "sessions": {**shared, "KEY_PREFIX": "sessions"},
     }
-}
+
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = caches_for(REDIS_URL)
+if REDIS_URL:
+    # Sessions in Redis: every server reads the same ones, and none touches the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
