@@ -144,6 +144,8 @@ def plan_detail(request, council_slug: str, plan_slug: str):
         and Action.objects.updatable_by(request.user).filter(plan=plan).exists(),
         # Its committee papers, impact assessments and scrutiny recommendations.
         "panels": panels("plan", request, plan),
+        # What other apps offer at the top (home: the Follow button).
+        "header_panels": panels("plan-header", request, plan),
     }
     return render(request, "actionplans/plan_detail.html", context)
 

@@ -141,6 +141,9 @@ rules.add_perm("actionplans.lock_period", is_superuser | is_reviewer)
 rules.add_perm("actionplans.view_missing_updates", is_superuser | is_reviewer)
 rules.add_perm("actionplans.view_change_history", is_superuser | is_plan_editor | is_officer)
 rules.add_perm("councils.administer_council", is_superuser | is_council_admin)
+# Following a plan (home.Follow): anyone signed in, for a plan they may see (its view
+# checks Plan.objects.visible_to first; a plan they may not see is 404).
+rules.add_perm("home.follow_plan", rules.is_authenticated)
 rules.add_perm("reports.prepare_report", is_superuser | has_role(*REPORT_ROLES))
 rules.add_perm(
     "scrutiny.manage_recommendations",

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from actionplans.models import Action, Plan, ProgressUpdate
 from actionplans.state import states
 from councils.models import Council, Membership
+from home.models import Follow
 from reports.models import CommitteeReport, Publication, ReportBuild
 from scrutiny.models import Recommendation, Source
 
@@ -70,8 +74,36 @@ def my_home(request):
             _democratic_services(home, user)
     for home in homes.values():
         _councillor(home, user, today)
-    context = {"homes": list(homes.values()), "today": today}
+    # The plans they follow, as far as they may still see them.
+    followed = (
+        Plan.objects.visible_to(user)
+        .filter(follows__user=user)
+        .select_related("council")
+        .order_by("council__name", "title")
+    )
+    context = {"homes": list(homes.values()), "today": today, "followed": list(followed)}
     return render(request, "home/home.html", context)
+
+
+@login_required
+@require_POST
+def follow_plan(request, council_slug: str, plan_slug: str):
+    """Follow a plan (follow=1), or stop following it (follow empty), then back to it. A
+    plan the person may not see is 404, as everywhere."""
+    plan = get_object_or_404(
+        Plan.objects.visible_to(request.user).select_related("council"),
+        council__slug=council_slug,
+        slug=plan_slug,
+    )
+    if not request.user.has_perm("home.follow_plan", plan):
+        raise PermissionDenied
+    if request.POST.get("follow"):
+        Follow.objects.get_or_create(user=request.user, plan=plan)
+        messages.success(request, f"You follow ‘{plan.title}’: it is on your home page.")
+    else:
+        Follow.objects.filter(user=request.user, plan=plan).delete()
+        messages.success(request, f"You no longer follow ‘{plan.title}’.")
+    return redirect(plan.get_absolute_url())
 
 
 def _councillor(home: CouncilHome, user, today) -> None:

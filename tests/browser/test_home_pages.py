@@ -30,3 +30,12 @@ def test_a_councillor_finds_their_wards_actions(live_server, page):
     title = first.inner_text()
     first.click()
     assert title[:40].rstrip("…") in page.content()
+
+    # They follow the plan from its page, and find it on their home page.
+    page.goto(live_server.url + "/councils/norwich/plans/reducing-inequalities-2015-16/")
+    page.get_by_role("button", name="Follow this plan").click()
+    assert "You follow ‘Reducing Inequalities Action Plan 2015-16’" in page.content()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="your home page").click()
+    followed = page.locator("section", has=page.locator("#followed"))
+    assert "Reducing Inequalities Action Plan 2015-16" in followed.inner_text()
