@@ -132,7 +132,7 @@ def _visible_plan(request, council_slug: str, plan_slug: str) -> Plan:
 def plan_detail(request, council_slug: str, plan_slug: str):
     plan = _visible_plan(request, council_slug, plan_slug)
     today = timezone.localdate()
-    opens = plan.opens_as_at(today)
+    opens = _opens_as_at(plan, today)
     form = AsAtForm(request.GET or None, plan=plan, today=today, opens=opens)
     as_at = form.cleaned_data["as_at"] if form.is_valid() else None
     context = {
@@ -168,6 +168,17 @@ def _plan_body_release() -> str:
     for name in (*PLAN_BODY_TEMPLATES, "actionplans/partials/outline_node.html"):
         digest.update(Path(get_template(name).origin.name).read_bytes())
     return digest.hexdigest()[:12]
+
+
+def _opens_as_at(plan: Plan, today: datetime.date) -> datetime.date:
+    """plan.opens_as_at(today), kept like the body: for a finished plan it reads the latest
+    approved report across the plan's whole history, a cost that grows with the plan."""
+    key = f"plan-opens:{plan.pk}:{plan.council.content_version}:{today:%Y%m%d}"
+    cache = caches["default"]
+    if (day := cache.get(key)) is None:
+        day = plan.opens_as_at(today)
+        cache.set(key, day, PLAN_BODY_SECONDS)
+    return day
 
 
 @dataclasses.dataclass(frozen=True)
