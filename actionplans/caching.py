@@ -29,6 +29,19 @@ def bump(council_id: int | None) -> None:
         Council.objects.filter(pk=council_id).update(content_version=F("content_version") + 1)
 
 
+def kept(council: Council, key: str, compute, seconds: int):
+    """What `compute()` returns, kept in the default cache under `key` for the council's
+    present content version: any change that could alter it raises the version, so a stale
+    value is never read again (it simply expires). `compute` must not return None."""
+    versioned = f"{key}:v{council.content_version}"
+    cache = caches["default"]
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        cache.set(versioned, value, seconds)
+    return value
+
+
 # Query parameters a cached page may vary by. Any other parameter means the page is
 # rendered, not cached: made-up query strings cannot fill the cache.
 CACHED_PARAMETERS = {"as_at"}

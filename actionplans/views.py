@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
@@ -22,7 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from actionplans import exports
-from actionplans.caching import cache_public_page
+from actionplans.caching import cache_public_page, kept
 from actionplans.charts import NARROW_WIDTH, line_chart, narrow_bar_chart, stacked_bar_chart
 from actionplans.dashboards import (
     build_my_actions,
@@ -173,12 +172,8 @@ def _plan_body_release() -> str:
 def _opens_as_at(plan: Plan, today: datetime.date) -> datetime.date:
     """plan.opens_as_at(today), kept like the body: for a finished plan it reads the latest
     approved report across the plan's whole history, a cost that grows with the plan."""
-    key = f"plan-opens:{plan.pk}:{plan.council.content_version}:{today:%Y%m%d}"
-    cache = caches["default"]
-    if (day := cache.get(key)) is None:
-        day = plan.opens_as_at(today)
-        cache.set(key, day, PLAN_BODY_SECONDS)
-    return day
+    key = f"plan-opens:{plan.pk}:{today:%Y%m%d}"
+    return kept(plan.council, key, lambda: plan.opens_as_at(today), PLAN_BODY_SECONDS)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -193,13 +188,12 @@ def plan_body(plan: Plan, day: datetime.date, today: datetime.date) -> PlanBody:
     cache, keyed by the council's content version (raised by any change they could show),
     the plan, the day asked for and today (what is overdue moves with the date). A warm
     request costs one cache read, whatever the size of the plan."""
-    key = (
-        f"plan-body:{plan.pk}:{plan.council.content_version}:{day:%Y%m%d}:{today:%Y%m%d}:"
-        f"{_plan_body_release()}"
-    )
-    cache = caches["default"]
-    if (cached := cache.get(key)) is not None:
-        return PlanBody(*(mark_safe(part) for part in cached))
+    key = f"plan-body:{plan.pk}:{day:%Y%m%d}:{today:%Y%m%d}:{_plan_body_release()}"
+    parts = kept(plan.council, key, lambda: _draw_plan_body(plan, day, today), PLAN_BODY_SECONDS)
+    return PlanBody(*(mark_safe(part) for part in parts))
+
+
+def _draw_plan_body(plan: Plan, day: datetime.date, today: datetime.date) -> tuple[str, str]:
     dashboard = build_plan_dashboard(plan, as_at=day, today=today)
     chart_rows = dashboard.chart_rows()
     chart = dataclasses.replace(
@@ -226,9 +220,7 @@ def plan_body(plan: Plan, day: datetime.date, today: datetime.date) -> PlanBody:
         "corporate_priorities": plan.corporate_priorities.all(),
         "portfolio_holders": plan.portfolio_holders.all(),
     }
-    parts = tuple(render_to_string(name, context) for name in PLAN_BODY_TEMPLATES)
-    cache.set(key, parts, PLAN_BODY_SECONDS)
-    return PlanBody(*(mark_safe(part) for part in parts))
+    return tuple(render_to_string(name, context) for name in PLAN_BODY_TEMPLATES)
 
 
 class ActionListView(SingleTableMixin, FilterView):
