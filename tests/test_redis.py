@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from actionplans.models import Action
 from config.settings import caches_for
+from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.django_db
 
@@ -18,31 +19,22 @@ PLAN = "/councils/norwich/plans/reducing-inequalities-2015-16/"
 
 
 @pytest.fixture
-def redis_server():
-    import redis
-
-    server = redis.Redis.from_url(REDIS_URL)
-    try:
-        server.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not answering at {REDIS_URL}: CI must start it")
-        pytest.skip(f"Redis is not answering at {REDIS_URL}")
-    server.flushdb()
+def redis_db():
+    server = redis_server(REDIS_URL)
     yield server
     server.flushdb()
     server.close()
 
 
 @pytest.fixture
-def with_redis(redis_server, settings):
+def with_redis(redis_db, settings):
     settings.PUBLIC_CACHE_SECONDS = 300
     with override_settings(
         CACHES=caches_for(REDIS_URL),
         SESSION_ENGINE="django.contrib.sessions.backends.cache",
         SESSION_CACHE_ALIAS="sessions",
     ):
-        yield redis_server
+        yield redis_db
 
 
 def test_without_redis_each_process_keeps_its_own_cache():

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.live import Browser, form_value, gunicorn, live_database, sql
+from tests.redis_server import redis_server
 
 pytestmark = pytest.mark.live
 
@@ -17,16 +18,7 @@ PLAN = "/councils/norwich/plans/lakenham-pilot-activity/"
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    import redis
-
-    server = redis.Redis.from_url(REDIS_URL)
-    try:
-        server.ping()
-    except redis.ConnectionError:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not answering at {REDIS_URL}: CI must start it")
-        pytest.skip(f"Redis is not answering at {REDIS_URL}")
-    server.flushdb()
+    server = redis_server(REDIS_URL)
     with live_database(tmp_path_factory.mktemp("two")) as env:
         env = {**env, "REDIS_URL": REDIS_URL, "PUBLIC_CACHE_SECONDS": "300"}
         with gunicorn(env, workers=1) as a, gunicorn(env, workers=1) as b:
