@@ -5,6 +5,7 @@ the network or read files outside the static folders, whatever text a user typed
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 import mimetypes
@@ -171,12 +172,12 @@ def render_assessment_html(assessment) -> str:
     """An impact assessment on its own, laid out as the council's form: a paper's HTML."""
     from impact.rendering import assessment_section
 
-    return document_html(
-        [assessment_section(assessment)],
-        title=f"{assessment.template.name}: {assessment.report_subject}",
-        description=f"{assessment.template.name} of {assessment.report_subject}.",
-        council=assessment.council,
+    council = assessment.council
+    paper = Paper(
+        f"{assessment.template.name}: {assessment.report_subject} – {council.name}",
+        f"{assessment.template.name} of {assessment.report_subject}.",
     )
+    return document_html([assessment_section(assessment)], paper, council=council)
 
 
 def render_assessment_pdf(assessment) -> bytes:
@@ -189,15 +190,25 @@ def meeting_line(report: CommitteeReport) -> str:
     return f"{committee}, {date_format(report.meeting_date, 'j F Y')}{item}"
 
 
-def document_html(sections: list[str], *, title: str, description: str, council, numbered=True):
+@dataclasses.dataclass(frozen=True)
+class Paper:
+    """What a document is called, in its HTML <title> and its PDF's metadata."""
+
+    title: str
+    description: str
+
+
+def document_html(sections: list[str], paper: Paper, *, council, numbered=True):
     """One HTML document of sections, each starting on a new page of its orientation: what
-    the PDF is made from and what the browser shows as its accessible equivalent."""
+    the PDF is made from and what the browser shows as its accessible equivalent. Section
+    n is wrapped in #sheet-n and ends at #sheet-n-end, so that its pages can be found and
+    numbered on their own in a pack (see sheet_page_css)."""
     return render_to_string(
         "reports/document.html",
         {
             "sections": sections,
-            "document_title": f"{title} – {council.name}",
-            "description": description,
+            "document_title": paper.title,
+            "description": paper.description,
             "council": council,
             "show_page_numbers": numbered,
         },
@@ -220,8 +231,7 @@ def front_sheet_section(report: CommitteeReport) -> str:
     return render_to_string("reports/sections/front_sheet.html", context)
 
 
-def render_appendix_html(appendix: Appendix, section: str | None = None) -> str:
-    """An appendix as a document of its own; `section` if already rendered for a pack."""
+def appendix_paper(appendix: Appendix) -> Paper:
     report = appendix.report
     if appendix.is_assessment:
         what = "impact assessment"
@@ -229,21 +239,43 @@ def render_appendix_html(appendix: Appendix, section: str | None = None) -> str:
         what = "executive responses to scrutiny recommendations"
     else:
         what = f"progress as at {date_format(appendix.as_at, 'j F Y')}"
+    return Paper(
+        f"{appendix.label}: {appendix.title} – {report.council.name}",
+        f"{appendix.title}: {what}. {appendix.label} to {report.subject} ({meeting_line(report)}).",
+    )
+
+
+def front_sheet_paper(report: CommitteeReport) -> Paper:
+    return Paper(
+        f"{report.subject}: report to {meeting_line(report)} – {report.council.name}",
+        f"Report front sheet: {report.subject} ({meeting_line(report)}).",
+    )
+
+
+def pack_paper(report: CommitteeReport) -> Paper:
+    return Paper(
+        f"{report.subject}: report and appendices to {meeting_line(report)} – "
+        f"{report.council.name}",
+        f"{report.subject}: the report to {meeting_line(report)} with its appendices, as one "
+        "document.",
+    )
+
+
+def render_appendix_html(appendix: Appendix) -> str:
+    """An appendix as a document of its own."""
+    report = appendix.report
     return document_html(
-        [section or appendix_section(appendix)],
-        title=f"{appendix.label}: {appendix.title}",
-        description=f"{appendix.title}: {what}. "
-        f"{appendix.label} to {report.subject} ({meeting_line(report)}).",
+        [appendix_section(appendix)],
+        appendix_paper(appendix),
         council=report.council,
         numbered=report.show_page_numbers,
     )
 
 
-def render_front_sheet_html(report: CommitteeReport, section: str | None = None) -> str:
+def render_front_sheet_html(report: CommitteeReport) -> str:
     return document_html(
-        [section or front_sheet_section(report)],
-        title=f"{report.subject}: report to {meeting_line(report)}",
-        description=f"Report front sheet: {report.subject} ({meeting_line(report)}).",
+        [front_sheet_section(report)],
+        front_sheet_paper(report),
         council=report.council,
         numbered=report.show_page_numbers,
     )
@@ -258,26 +290,78 @@ def pack_sections(report: CommitteeReport):
 
 
 def render_pack_html(report: CommitteeReport) -> str:
-    return pack_document([section for _, section in pack_sections(report)], report)
-
-
-def pack_document(sections: list[str], report: CommitteeReport) -> str:
+    sections = [section for _, section in pack_sections(report)]
     return document_html(
-        sections,
-        title=f"{report.subject}: report and appendices to {meeting_line(report)}",
-        description=f"{report.subject}: the report to {meeting_line(report)} with its "
-        "appendices, as one document.",
-        council=report.council,
-        numbered=report.show_page_numbers,
+        sections, pack_paper(report), council=report.council, numbered=report.show_page_numbers
     )
 
 
-def html_to_pdf(html: str) -> bytes:
-    """A tagged PDF/UA-1 document, fonts embedded, fetching only our static files."""
+FOOTER_FONT = '9pt "Liberation Sans", Arial, sans-serif'
+
+
+def sheet_page_css(count: int) -> str:
+    """Page rules that number each of `count` sections from 1 ("Page 2 of 5"), so that a
+    section's pages read right both in the pack and when written out as a file of their
+    own. Section n is laid out on pages named portrait-n or landscape-n; the first page of
+    that group resets the counter, and the total is the counter's value at #sheet-n-end.
+    Without body.numbered (the agenda pack is numbered as a whole) none of it applies."""
+    rules = ["@page { counter-increment: sheet-page; }"]
+    for n in range(1, count + 1):
+        footer = (
+            f'@bottom-right {{ content: "Page " counter(sheet-page) " of " '
+            f"target-counter(url(#sheet-{n}-end), sheet-page); font: {FOOTER_FONT}; }}"
+        )
+        rules += [
+            f"@page portrait-{n} {{ {footer} }}",
+            f"@page landscape-{n} {{ size: A4 landscape !important; margin: 24mm 14mm 18mm !important; {footer} }}",
+            f"@page :nth(1 of portrait-{n}) {{ counter-reset: sheet-page 0; }}",
+            f"@page :nth(1 of landscape-{n}) {{ counter-reset: sheet-page 0; }}",
+            f".numbered #sheet-{n} > .sheet--portrait {{ page: portrait-{n} !important; }}",
+            f".numbered #sheet-{n} > .sheet--landscape {{ page: landscape-{n} !important; }}",
+        ]
+    return "\n".join(rules)
+
+
+def lay_out(html: str, sections: int = 1):
+    """The laid-out pages of a paper (a weasyprint.Document), fetching only our static
+    files; `sections` is how many sections the HTML holds, each numbered on its own."""
     import weasyprint
 
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
+    return document.render(stylesheets=[weasyprint.CSS(string=sheet_page_css(sections))])
+
+
+def write_pdf(document) -> bytes:
+    """A tagged PDF/UA-1 file of laid-out pages, fonts embedded."""
     return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A paper of one section as a tagged PDF/UA-1 document."""
+    return write_pdf(lay_out(html))
+
+
+def papers_to_pdf(sections: list[str], pack: Paper, parts: list[Paper], *, council, numbered):
+    """The pack of every section as one PDF, then each section as a PDF of its own (its
+    Paper from `parts`), with the pack laid out once: each file is written from the pack's
+    pages, found by the section's #sheet-n anchor, under its own title and description."""
+    document = lay_out(
+        document_html(sections, pack, council=council, numbered=numbered), len(sections)
+    )
+    starts = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("sheet-") and anchor[6:].isdigit():
+                starts.setdefault(int(anchor[6:]), index)
+    bounds = [starts[n] for n in range(1, len(sections) + 1)] + [len(document.pages)]
+    pdfs = [write_pdf(document)]
+    for n, part in enumerate(parts):
+        metadata = copy.copy(document.metadata)
+        metadata.title, metadata.description = part.title, part.description
+        piece = document.copy(document.pages[bounds[n] : bounds[n + 1]])
+        piece.metadata = metadata
+        pdfs.append(write_pdf(piece))
+    return pdfs
 
 
 def render_appendix_pdf(appendix: Appendix) -> bytes:
@@ -288,12 +372,8 @@ def render_plan_pdf(plan: Plan, as_at: datetime.date) -> bytes:
     """A plan's progress as a PDF of its own, outside any committee report."""
     context = progress_context(plan, as_at, title=plan.title)
     section = render_to_string("reports/sections/plan_progress.html", context)
-    return html_to_pdf(
-        document_html(
-            [section],
-            title=f"{plan.title}: progress as at {date_format(as_at, 'j F Y')}",
-            description=f"Every action of {plan.title} with its status as at "
-            f"{date_format(as_at, 'j F Y')}.",
-            council=plan.council,
-        )
+    paper = Paper(
+        f"{plan.title}: progress as at {date_format(as_at, 'j F Y')} – {plan.council.name}",
+        f"Every action of {plan.title} with its status as at {date_format(as_at, 'j F Y')}.",
     )
+    return html_to_pdf(document_html([section], paper, council=plan.council))

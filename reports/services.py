@@ -28,11 +28,11 @@ from reports.models import (
     ReportBuild,
 )
 from reports.rendering import (
-    html_to_pdf,
-    pack_document,
+    appendix_paper,
+    front_sheet_paper,
+    pack_paper,
     pack_sections,
-    render_appendix_html,
-    render_front_sheet_html,
+    papers_to_pdf,
 )
 
 PACK_LABEL = "Report and appendices (one PDF)"
@@ -226,29 +226,33 @@ class Document:
 
 def generate_documents(report: CommitteeReport, on_step=None) -> list[Document]:
     """Every PDF of a report: the whole report first, then the front sheet and each appendix
-    on its own. Each section is rendered once and laid out twice (alone and in the pack).
-    `on_step(done, next_label)` is called as each document is made."""
-    documents = []
-    sections = []
+    on its own. Each section is rendered once and the pack laid out once; each file of its
+    own is written from the pack's pages. `on_step(done, next_label)` is called as each
+    section is made, and before the pack is laid out."""
+    sections, parts, documents = [], [], []
     appendices = list(report.appendices.all())
     for done, (appendix, section) in enumerate(pack_sections(report), start=1):
         sections.append(section)
         if appendix is None:
-            pdf = html_to_pdf(render_front_sheet_html(report, section))
-            documents.append(
-                Document(PublishedFile.Part.FRONT_SHEET, "Front sheet", "front-sheet", pdf)
-            )
+            parts.append(front_sheet_paper(report))
+            documents.append((PublishedFile.Part.FRONT_SHEET, "Front sheet", "front-sheet", None))
         else:
-            pdf = html_to_pdf(render_appendix_html(appendix, section))
+            parts.append(appendix_paper(appendix))
             name = f"{slugify(appendix.label)}-{slugify(appendix.title)[:60]}"
-            documents.append(
-                Document(PublishedFile.Part.APPENDIX, str(appendix), name, pdf, appendix)
-            )
+            documents.append((PublishedFile.Part.APPENDIX, str(appendix), name, appendix))
         if on_step:
             on_step(done, str(appendices[done - 1]) if done <= len(appendices) else PACK_LABEL)
-    pack = html_to_pdf(pack_document(sections, report))
-    documents.insert(0, Document(PublishedFile.Part.PACK, PACK_LABEL, PACK_NAME, pack))
-    return documents
+    pack, *pdfs = papers_to_pdf(
+        sections,
+        pack_paper(report),
+        parts,
+        council=report.council,
+        numbered=report.show_page_numbers,
+    )
+    return [Document(PublishedFile.Part.PACK, PACK_LABEL, PACK_NAME, pack)] + [
+        Document(part, label, name, pdf, appendix)
+        for (part, label, name, appendix), pdf in zip(documents, pdfs, strict=True)
+    ]
 
 
 @dataclass(frozen=True)

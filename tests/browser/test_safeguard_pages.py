@@ -35,7 +35,10 @@ def sign_in(page, base: str, username: str, password: str = "demo-council-2015")
 def test_safeguard_pages_meet_wcag_22_aa(live_server, page, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
     settings.PASSWORD_RESET_PER_EMAIL = 1
-    monkeypatch.setattr("reports.services.html_to_pdf", lambda html: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr(
+        "reports.services.papers_to_pdf",
+        lambda sections, pack, parts, **kw: [b"%PDF-1.7 stand-in"] * (len(parts) + 1),
+    )
     call_command("seed_demo", quiet_users=True)
     base = live_server.url
     clerk = User.objects.get(username="norwich-democratic-services")

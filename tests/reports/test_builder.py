@@ -1,8 +1,11 @@
+
 """Democratic services build a report in the site: the front sheet, its contact officers and
 its appendices, then preview and publish it. Bad input gets a message saying what is wrong;
 choices never reach another council's committees or plans."""
 
 import datetime
+import re
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -187,7 +190,11 @@ def test_front_sheet_pdf_and_whole_report(tmp_path):
     text, info, _ = pdf_facts(pack, tmp_path)
     orientations = page_orientations(pack, tmp_path)
     assert orientations[0] == "portrait" and orientations[-1] == "landscape"
-    assert f"Page 1 of {len(orientations)}" in text
+    # Each section is numbered on its own, in the pack as in its own file.
+    assert re.findall(r"Page \d+ of \d+", text) == [
+        "Page 1 of 2", "Page 2 of 2", "Page 1 of 3", "Page 2 of 3", "Page 3 of 3",
+        "Page 1 of 2", "Page 2 of 2",
+    ]  # fmt: skip
     assert (
         text.index("Purpose") < text.index("Appendix 1 Reducing") < text.index("Appendix 2 Outline")
     )
@@ -197,6 +204,48 @@ def test_front_sheet_pdf_and_whole_report(tmp_path):
     for action in lakenham:
         assert action.title in text and action.priority in text
     assert "Tagged: yes" in " ".join(info.split())
+
+
+def test_publishing_lays_out_the_pack_once_and_writes_each_file_from_its_pages(
+    tmp_path, monkeypatch
+):
+    """The front sheet and each appendix are the pack's own pages, under their own title:
+    WeasyPrint lays out one document, and each file reads exactly as those pages do."""
+    import weasyprint
+
+    layouts = []
+    render = weasyprint.HTML.render
+    monkeypatch.setattr(
+        weasyprint.HTML, "render", lambda self, **kw: layouts.append(1) or render(self, **kw)
+    )
+    report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+    documents = generate_documents(report)
+    assert len(layouts) == 1
+
+    def pages(pdf: bytes) -> list[str]:
+        path = tmp_path / "paper.pdf"
+        path.write_bytes(pdf)
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True)
+        return text.stdout.decode().split("\f")[:-1]
+
+    pack, *files = documents
+    pack_pages = pages(pack.pdf)
+    start = 0
+    for document in files:
+        own = pages(document.pdf)
+        assert own == pack_pages[start : start + len(own)], document.label
+        assert f"Page {len(own)} of {len(own)}" in own[-1]
+        assert (
+            page_orientations(document.pdf, tmp_path)
+            == page_orientations(pack.pdf, tmp_path)[start : start + len(own)]
+        )
+        start += len(own)
+    assert start == len(pack_pages)
+    _, info, _ = pdf_facts(files[1].pdf, tmp_path)
+    assert (
+        "Title: Appendix 1: Reducing Inequalities Action Plan 2015-16 – Norwich City Council"
+        in " ".join(info.split())
+    )
 
 
 def test_activity_list_shows_title_description_priority_and_partners(tmp_path):

@@ -29,9 +29,12 @@ def report(settings, tmp_path):
 def fast_pdfs(monkeypatch):
     """Stand-in PDFs that carry the HTML they were made from, so a test can see what a
     file holds; these tests are about who may download it, not its layout."""
-    monkeypatch.setattr(
-        "reports.services.html_to_pdf", lambda html: b"%PDF-1.7 stand-in\n" + html.encode()
-    )
+
+    def stand_ins(sections, pack, parts, **kw):
+        files = [(pack, "".join(sections))] + list(zip(parts, sections, strict=True))
+        return [f"%PDF-1.7 stand-in\n{p.title}\n{html}".encode() for p, html in files]
+
+    monkeypatch.setattr("reports.services.papers_to_pdf", stand_ins)
 
 
 def clerk() -> User:

@@ -124,15 +124,11 @@ def test_a_failed_build_publishes_nothing_and_says_so(
     client, report, monkeypatch, django_capture_on_commit_callbacks
 ):
     client.force_login(User.objects.get(username="norwich-democratic-services"))
-    calls = []
 
-    def fail_on_the_pack(html):
-        calls.append(html)
-        if len(calls) == 4:
-            raise OSError("disk full")
-        return b"%PDF-1.7 test"
+    def fail_on_the_pack(sections, pack, parts, **kw):
+        raise OSError("disk full")
 
-    monkeypatch.setattr("reports.services.html_to_pdf", fail_on_the_pack)
+    monkeypatch.setattr("reports.services.papers_to_pdf", fail_on_the_pack)
     publish(client, report, django_capture_on_commit_callbacks)  # the worker logs the error
     build = ReportBuild.objects.get(report=report)
     assert build.state == ReportBuild.State.FAILED and "disk full" in build.error
@@ -219,11 +215,11 @@ def test_a_build_declared_lost_while_still_running_publishes_nothing(report, mon
 
     build = ReportBuild.objects.create(report=report, steps_total=4)
 
-    def declared_lost_meanwhile(html):
+    def declared_lost_meanwhile(sections, pack, parts, **kw):
         ReportBuild.objects.filter(pk=build.pk).update(state="failed", worker_lost=True)
-        return b"%PDF-1.7 stand-in"
+        return [b"%PDF-1.7 stand-in"] * (len(parts) + 1)
 
-    monkeypatch.setattr("reports.services.html_to_pdf", declared_lost_meanwhile)
+    monkeypatch.setattr("reports.services.papers_to_pdf", declared_lost_meanwhile)
     with pytest.raises(BuildLost):
         run_build(build)
     assert not PublishedFile.objects.filter(report=report).exists()
