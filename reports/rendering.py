@@ -313,7 +313,8 @@ def sheet_page_css(count: int) -> str:
         )
         rules += [
             f"@page portrait-{n} {{ {footer} }}",
-            f"@page landscape-{n} {{ size: A4 landscape !important; margin: 24mm 14mm 18mm !important; {footer} }}",
+            f"@page landscape-{n} {{ size: A4 landscape !important; "
+            f"margin: 24mm 14mm 18mm !important; {footer} }}",
             f"@page :nth(1 of portrait-{n}) {{ counter-reset: sheet-page 0; }}",
             f"@page :nth(1 of landscape-{n}) {{ counter-reset: sheet-page 0; }}",
             f".numbered #sheet-{n} > .sheet--portrait {{ page: portrait-{n} !important; }}",

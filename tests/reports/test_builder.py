@@ -1,4 +1,3 @@
-
 """Democratic services build a report in the site: the front sheet, its contact officers and
 its appendices, then preview and publish it. Bad input gets a message saying what is wrong;
 choices never reach another council's committees or plans."""
