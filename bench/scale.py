@@ -69,10 +69,22 @@ def pages(council: Council) -> dict[str, tuple[str, str | None]]:
         .first()
     )
     ward = council.wards.order_by("pk").first()
+    manager = (
+        Membership.objects.filter(council=council, role="plan_manager")
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    word = plan.actions.order_by("pk").values_list("title", flat=True).first().split()[0]
     return {
         "public council page": (council.get_absolute_url(), None),
         "public plan dashboard": (plan.get_absolute_url(), None),
+        "plan dashboard (plan manager)": (plan.get_absolute_url(), manager.user.username),
         "My actions (officer)": (reverse("actionplans:my-actions"), officer.user.username),
+        "search (plan manager)": (
+            f"{reverse('search:search')}?q={word}&council={council.slug}",
+            manager.user.username,
+        ),
         "actions by department": (
             reverse("actionplans:department-detail", args=[council.slug, officer.department_id]),
             None,
