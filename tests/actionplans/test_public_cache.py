@@ -91,3 +91,33 @@ def test_made_up_query_strings_are_rendered_not_cached(client, plan):
     assert "X-Cache" not in client.get(url, {"utm_source": "x"})
     assert "X-Cache" not in client.get(url, {"as_at": "x" * 50})
     assert client.get(url)["X-Cache"] == "miss"
+
+
+def test_the_council_page_keeps_its_counts_and_counts_afresh_when_an_update_lands(
+    client, plan, django_assert_max_num_queries
+):
+    """Signed in, the council page is drawn for the person, but each plan's counts by state
+    are kept under the council's content version: the same on a second visit, new at once
+    after an approved update moves an action."""
+    manager = User.objects.get(username="warwickshire-plan-manager")
+    client.force_login(manager)
+    url = reverse("actionplans:council-detail", args=["warwickshire"])
+
+    def counts(page) -> str:
+        html = page.content.decode()
+        start = html.index(plan.title)
+        return html[start : start + 3000]
+
+    first = client.get(url)
+    with django_assert_max_num_queries(20) as warm:
+        second = client.get(url)
+    assert counts(second) == counts(first)
+    action = plan.actions.exclude(status__rag="green").first()
+    complete = plan.council.statuses.filter(rag="green").first()
+    record_update(action, by=manager, status=complete, commentary="Done: counts test")
+    third = client.get(url)
+    assert counts(third) != counts(first)
+    cache.clear()
+    with django_assert_max_num_queries(40) as cold:
+        assert counts(client.get(url)) == counts(third)  # what a fresh count says
+    assert len(warm) < len(cold)
