@@ -54,7 +54,10 @@ class ReportForm(PlainModelForm):
             "report_text": "Report",
             "is_exempt": "Exempt: not for publication",
             "appendix_numbering": "Number appendices",
-            "show_page_numbers": "Print ‘Page n of N’ in each document’s footer",
+            "show_page_numbers": (
+                "Print ‘Page n of N’ in the footer, counted within the front sheet and "
+                "each appendix"
+            ),
         }
         error_messages = {
             "meeting_date": {"required": "Enter the meeting date"},
