@@ -304,7 +304,9 @@ def sheet_page_css(count: int) -> str:
     section's pages read right both in the pack and when written out as a file of their
     own. Section n is laid out on pages named portrait-n or landscape-n; the first page of
     that group resets the counter, and the total is the counter's value at #sheet-n-end.
-    Without body.numbered (the agenda pack is numbered as a whole) none of it applies."""
+    Without body.numbered (the agenda pack is numbered as a whole) none of it applies.
+    WeasyPrint takes these as a user stylesheet, so what must win over appendix.css is
+    !important; the landscape page's size and margins are appendix.css's `@page landscape`."""
     rules = ["@page { counter-increment: sheet-page; }"]
     for n in range(1, count + 1):
         footer = (
