@@ -229,29 +229,29 @@ def generate_documents(report: CommitteeReport, on_step=None) -> list[Document]:
     on its own. Each section is rendered once and the pack laid out once; each file of its
     own is written from the pack's pages. `on_step(done, next_label)` is called as each
     section is made, and before the pack is laid out."""
-    sections, parts, documents = [], [], []
+    sections, files = [], []  # files: (its Paper, then the Document's part, label, name, appendix)
     appendices = list(report.appendices.all())
     for done, (appendix, section) in enumerate(pack_sections(report), start=1):
         sections.append(section)
         if appendix is None:
-            parts.append(front_sheet_paper(report))
-            documents.append((PublishedFile.Part.FRONT_SHEET, "Front sheet", "front-sheet", None))
+            front = (PublishedFile.Part.FRONT_SHEET, "Front sheet", "front-sheet", None)
+            files.append((front_sheet_paper(report), *front))
         else:
-            parts.append(appendix_paper(appendix))
             name = f"{slugify(appendix.label)}-{slugify(appendix.title)[:60]}"
-            documents.append((PublishedFile.Part.APPENDIX, str(appendix), name, appendix))
+            part = (PublishedFile.Part.APPENDIX, str(appendix), name, appendix)
+            files.append((appendix_paper(appendix), *part))
         if on_step:
             on_step(done, str(appendices[done - 1]) if done <= len(appendices) else PACK_LABEL)
     pack, *pdfs = papers_to_pdf(
         sections,
         pack_paper(report),
-        parts,
+        [paper for paper, *_ in files],
         council=report.council,
         numbered=report.show_page_numbers,
     )
     return [Document(PublishedFile.Part.PACK, PACK_LABEL, PACK_NAME, pack)] + [
         Document(part, label, name, pdf, appendix)
-        for (part, label, name, appendix), pdf in zip(documents, pdfs, strict=True)
+        for (_, part, label, name, appendix), pdf in zip(files, pdfs, strict=True)
     ]
 
 
