@@ -5,7 +5,13 @@ public pages are kept rendered, keyed by the council's content version, the addr
 day. Any change that shows on them (a progress update, an approval, an edited plan or
 action, an import) raises the council's version in the database, so every server sees the
 new version at once and renders afresh. Cached pages also expire after PUBLIC_CACHE_SECONDS
-whatever happens."""
+whatever happens.
+
+A cached page is served without touching the database: the council's version is kept in
+the cache too, for at most PUBLIC_VERSION_SECONDS, and forgotten whenever it is raised
+(at once, and again when the transaction commits). With a shared cache (REDIS_URL) every
+server forgets it together; with each process's own cache, another process may serve the
+page it has for up to PUBLIC_VERSION_SECONDS after a change."""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
@@ -27,6 +34,40 @@ def bump(council_id: int | None) -> None:
     """Everything cached for this council's public pages is now out of date."""
     if council_id is not None:
         Council.objects.filter(pk=council_id).update(content_version=F("content_version") + 1)
+        _forget_version(council_id)
+
+
+def _version_key(council_id: int) -> str:
+    return f"council-version:{council_id}"
+
+
+def _forget_version(council_id: int) -> None:
+    """Drop the cached version now, for this transaction's own reads, and again on commit,
+    for a read elsewhere that kept the old version before the new one was committed."""
+    cache = caches["default"]
+    cache.delete(_version_key(council_id))
+    transaction.on_commit(lambda: cache.delete(_version_key(council_id)))
+
+
+def _council_version(council_slug: str) -> int | None:
+    """The council's content version, from the cache when it has it (None: no council)."""
+    cache = caches["default"]
+    council_id = cache.get(f"council-id:{council_slug}")
+    if council_id is not None:
+        version = cache.get(_version_key(council_id))
+        if version is not None:
+            return version
+    row = Council.objects.filter(slug=council_slug).values_list("pk", "content_version").first()
+    if row is None:
+        return None
+    council_id, version = row
+    # A council's id for its slug never changes; if the slug does, the old one's pages
+    # have a new version (saving the council raises it) and its view answers 404.
+    cache.set(f"council-id:{council_slug}", council_id, None)
+    # add, not set: a bump that committed since the read above has already forgotten
+    # the version, and must not have an older one written back over its own.
+    cache.add(_version_key(council_id), version, settings.PUBLIC_VERSION_SECONDS)
+    return version
 
 
 def kept(council: Council, key: str, compute, seconds: int):
@@ -67,11 +108,7 @@ def cache_public_page(view):
         seconds = settings.PUBLIC_CACHE_SECONDS
         if not seconds or not _cacheable(request):
             return view(request, council_slug, *args, **kwargs)
-        version = (
-            Council.objects.filter(slug=council_slug)
-            .values_list("content_version", flat=True)
-            .first()
-        )
+        version = _council_version(council_slug)
         if version is None:
             return view(request, council_slug, *args, **kwargs)
         address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
@@ -132,4 +169,4 @@ def connect_signals() -> None:
 def _council_changed(sender, instance, update_fields=None, **kwargs) -> None:
     if update_fields and set(update_fields) == {"content_version"}:
         return
-    Council.objects.filter(pk=instance.pk).update(content_version=F("content_version") + 1)
+    bump(instance.pk)

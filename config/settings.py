@@ -332,6 +332,9 @@ REPORT_HEARTBEAT_SECONDS = float(os.environ.get("REPORT_HEARTBEAT_SECONDS", "5")
 # include a version kept in the database, so a change is seen by every server at once.
 # PUBLIC_CACHE_SECONDS=0 turns the public page cache off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
+# How long a cached public page may go on being served after a change, by a process whose
+# own cache (no REDIS_URL) still holds the council's old version (actionplans.caching).
+PUBLIC_VERSION_SECONDS = int(os.environ.get("PUBLIC_VERSION_SECONDS", "2"))
 
 
 def caches_for(redis_url: str) -> dict:

@@ -1,8 +1,11 @@
 """Signed-out visitors get public pages from the cache, and see a change the moment it
 lands: every save of something the pages show raises the council's content version."""
 
+import time
+
 import pytest
 from django.core.cache import cache
+from django.db.models import F
 from django.urls import reverse
 
 from actionplans.models import Action, Plan
@@ -31,7 +34,7 @@ def test_public_pages_come_from_the_cache_until_an_update_lands(
     url = plan.get_absolute_url()
     first = client.get(url)
     assert first["X-Cache"] == "miss"
-    with django_assert_max_num_queries(1):  # the council's content version, nothing else
+    with django_assert_max_num_queries(0):  # the council's version is in the cache too
         second = client.get(url)
     assert second["X-Cache"] == "hit" and second.content == first.content
     assert "Content-Security-Policy" in second  # headers are the middleware's, every time
@@ -54,6 +57,38 @@ def test_public_pages_come_from_the_cache_until_an_update_lands(
     plan.save()
     page = client.get(council_page)
     assert page["X-Cache"] == "miss" and "(revised)" in page.content.decode()
+
+
+def test_a_version_another_process_kept_is_forgotten_on_commit_and_expires(
+    client, plan, settings, django_capture_on_commit_callbacks
+):
+    """A bump forgets the cached version at once and again when its transaction commits, so
+    a reader that put the old version back in between does not keep it; and a process whose
+    own cache heard of no bump keeps a version PUBLIC_VERSION_SECONDS at most."""
+    from actionplans import caching
+
+    url = plan.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "miss"
+    key = caching._version_key(plan.council_id)
+    old = cache.get(key)
+    assert old == Council.objects.get(pk=plan.council_id).content_version
+    with django_capture_on_commit_callbacks(execute=True):
+        plan.title = "Tackling Social Inequalities (renamed)"
+        plan.save()
+        assert cache.get(key) is None
+        cache.set(key, old)  # a concurrent read of the version before this commit
+    assert cache.get(key) is None
+    page = client.get(url)
+    assert page["X-Cache"] == "miss" and "(renamed)" in page.content.decode()
+
+    # Another process's bump, which this process's own cache did not hear of.
+    settings.PUBLIC_VERSION_SECONDS = 1
+    cache.delete(key)
+    assert client.get(url)["X-Cache"] == "hit"  # version read again and kept for 1 s
+    Council.objects.filter(pk=plan.council_id).update(content_version=F("content_version") + 1)
+    assert client.get(url)["X-Cache"] == "hit"  # served as it was, for the second at most
+    time.sleep(1.1)
+    assert client.get(url)["X-Cache"] == "miss"
 
 
 def test_a_plan_made_private_is_gone_at_once(client, plan):
