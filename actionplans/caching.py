@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -138,12 +138,35 @@ def _changed(sender, instance, **kwargs) -> None:
         return
 
 
+def watch(*models) -> None:
+    """Saving or deleting any of these models, or changing one of their many-to-many links,
+    bumps its council's version: each app registers what its public pages show (the
+    committee papers, assessments and recommendations on a plan's page included), so
+    imports keep pointing one way."""
+    for model in models:
+        name = model._meta.label
+        post_save.connect(_changed, sender=model, dispatch_uid=f"public-cache-{name}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"public-cache-d-{name}")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _links_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"public-cache-m-{name}.{field.name}",
+            )
+
+
+def _links_changed(sender, instance, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        _changed(sender, instance)
+
+
 def connect_signals() -> None:
-    """Saving or deleting anything public pages show bumps its council's version."""
+    """Saving or deleting anything the public pages of plans and councils show bumps its
+    council's version."""
     from actionplans import models as plans
     from councils import models as councils
 
-    watched = [
+    watch(
         plans.Plan,
         plans.Workstream,
         plans.Action,
@@ -159,10 +182,7 @@ def connect_signals() -> None:
         councils.Committee,
         councils.PortfolioHolder,
         councils.CorporatePriority,
-    ]
-    for model in watched:
-        post_save.connect(_changed, sender=model, dispatch_uid=f"public-cache-{model.__name__}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"public-cache-d-{model.__name__}")
+    )
     post_save.connect(_council_changed, sender=councils.Council, dispatch_uid="public-cache-c")
 
 

@@ -156,11 +156,31 @@ def plan_detail(request, council_slug: str, plan_slug: str):
         "can_upload": request.user.is_authenticated
         and Action.objects.updatable_by(request.user).filter(plan=plan).exists(),
         # Its committee papers, impact assessments and scrutiny recommendations.
-        "panels": panels("plan", request, plan),
+        "panels": _plan_panels(request, plan, today),
         # What other apps offer at the top (home: the Follow button).
         "header_panels": panels("plan-header", request, plan),
     }
     return render(request, "actionplans/plan_detail.html", context)
+
+
+# A rendered fragment of another app's kept for signed-out visitors lives as long as a page
+# in the public-page cache: a release that changes its template is seen within that time.
+PANEL_SECONDS = 300
+
+
+def _plan_panels(request, plan: Plan, today: datetime.date) -> list[str]:
+    """panels("plan"): the same for every signed-out visitor, so kept for them under the
+    council's version (a paper published or a recommendation answered raises it)."""
+    if request.user.is_authenticated:
+        return panels("plan", request, plan)
+    key = f"plan-panels:{plan.pk}:{today:%Y%m%d}"
+    kept_panels = kept(
+        plan.council,
+        key,
+        lambda: [str(html) for html in panels("plan", request, plan)],
+        PANEL_SECONDS,
+    )
+    return [mark_safe(html) for html in kept_panels]
 
 
 PLAN_BODY_TEMPLATES = (

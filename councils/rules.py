@@ -51,10 +51,25 @@ def council_id_of(obj) -> int | None:
         return obj.pk
     if hasattr(obj, "council_id"):
         return obj.council_id
-    for parent in ("plan", "action", "measure", "workstream"):
-        if hasattr(obj, parent):
-            return council_id_of(getattr(obj, parent))
+    for parent in PARENTS:
+        related = getattr(obj, parent, None)
+        if related is not None:
+            return council_id_of(related)
     return None
+
+
+# What an object may hang from on its way up to its council, tried in this order.
+PARENTS = (
+    "plan",
+    "action",
+    "measure",
+    "workstream",
+    "report",
+    "publication",
+    "assessment",
+    "source",
+    "recommendation",
+)
 
 
 def roles_in(user, council_id: int | None) -> frozenset[str]:

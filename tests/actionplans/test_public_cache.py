@@ -1,6 +1,7 @@
 """Signed-out visitors get public pages from the cache, and see a change the moment it
 lands: every save of something the pages show raises the council's content version."""
 
+import datetime
 import time
 
 import pytest
@@ -156,3 +157,53 @@ def test_the_council_page_keeps_its_counts_and_counts_afresh_when_an_update_land
     with django_assert_max_num_queries(40) as cold:
         assert counts(client.get(url)) == counts(third)  # what a fresh count says
     assert len(warm) < len(cold)
+
+
+def test_a_recommendation_linked_to_an_action_shows_on_the_cached_plan_page_at_once(client, plan):
+    """The plan page shows the scrutiny recommendations its actions deliver (a section
+    another app adds): linking one, or publishing its register, is fresh there at once."""
+    from scrutiny.models import Recommendation, Source
+
+    url = plan.get_absolute_url()
+    source = Source.objects.create(
+        council=plan.council,
+        title="Cache scrutiny review",
+        date=datetime.date(2016, 1, 1),
+        body="Overview and scrutiny committee",
+        is_published=False,
+    )
+    recommendation = Recommendation.objects.create(
+        source=source, reference="C1", text="Publish the cached dashboard promptly"
+    )
+    assert client.get(url)["X-Cache"] == "miss"
+    assert client.get(url)["X-Cache"] == "hit"
+    recommendation.actions.add(plan.actions.first())
+    page = client.get(url)
+    assert page["X-Cache"] == "miss"
+    assert "Recommendation C1 of Cache scrutiny review" not in page.content.decode()  # unpublished
+    source.is_published = True
+    source.save()
+    page = client.get(url)
+    assert page["X-Cache"] == "miss"
+    assert "Recommendation C1 of Cache scrutiny review" in page.content.decode()
+    assert client.get(url)["X-Cache"] == "hit"
+    recommendation.actions.clear()
+    page = client.get(url)
+    assert "Recommendation C1 of Cache scrutiny review" not in page.content.decode()
+
+
+def test_papers_and_assessments_raise_their_councils_version():
+    """Each model the plan page's sections read is watched: reports, their appendices and
+    published versions, and impact assessments."""
+    from councils.rules import council_id_of
+    from impact.models import Assessment
+    from reports.models import Appendix, CommitteeReport, Publication
+
+    report = CommitteeReport.objects.first()
+    Publication.objects.create(report=report, version=99, was_exempt=False)
+    for model in (CommitteeReport, Appendix, Publication, Assessment):
+        obj = model.objects.first()
+        assert obj is not None, f"the demo has no {model.__name__}"
+        council = Council.objects.get(pk=council_id_of(obj))
+        obj.save()
+        assert Council.objects.get(pk=council.pk).content_version > council.content_version
