@@ -223,7 +223,9 @@ def build_plan_dashboard(
     statuses = {s.pk: s for s in status_list}
     quarter = Quarter.containing(day, fy_start)
     previous = quarter.previous().end
-    rows = states(plan.actions.all(), day, previous=previous, statuses=statuses)
+    # One plan's workstreams are few: joined to each action, they save a query.
+    actions = plan.actions.select_related("workstream__parent")
+    rows = states(actions, day, previous=previous, statuses=statuses)
     horizon = day + datetime.timedelta(days=UPCOMING_DAYS)
     upcoming = [
         s
@@ -328,7 +330,7 @@ def build_my_actions(user, today: datetime.date) -> dict:
     then the rest; plus counts, and for reviewers the councils whose approvals and chasing
     pages they can open. Every state is the read model's, today."""
     actions = Action.objects.led_by(user).visible_to(user)
-    read = states(actions.order_by("plan__title", "order"), today)
+    read = states(actions.order_by("plan__title", "order"), today, leads=False)  # not shown
     missing = {m.action.pk: m for m in missing_from(read, today)}
     own: dict[int, ProgressUpdate] = {}
     for update in (

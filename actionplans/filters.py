@@ -45,12 +45,21 @@ class ActionFilter(django_filters.FilterSet):
         field_name="lead_departments",
         queryset=Department.objects.none(),
         empty_label="Any",
+        method="filter_linked",
     )
     ward = django_filters.ModelChoiceFilter(
-        label="Ward", field_name="wards", queryset=Ward.objects.none(), empty_label="Any"
+        label="Ward",
+        field_name="wards",
+        queryset=Ward.objects.none(),
+        empty_label="Any",
+        method="filter_linked",
     )
     partner = django_filters.ModelChoiceFilter(
-        label="Partner", field_name="partners", queryset=Partner.objects.none(), empty_label="Any"
+        label="Partner",
+        field_name="partners",
+        queryset=Partner.objects.none(),
+        empty_label="Any",
+        method="filter_linked",
     )
     aim = django_filters.ChoiceFilter(
         label="Equality duty aim",
@@ -105,6 +114,9 @@ class ActionFilter(django_filters.FilterSet):
             )
         return queryset
 
+    def filter_linked(self, queryset, name, value):
+        return queryset.linked_to(name, value) if value else queryset
+
     def filter_aim(self, queryset, name, value):
         return queryset.filter(**{AIM_FIELDS[value]: True}) if value in AIM_FIELDS else queryset
 
@@ -120,8 +132,3 @@ class ActionFilter(django_filters.FilterSet):
             value not in (None, "", [], False)
             for name, value in (self.form.cleaned_data.items() if self.form.is_valid() else [])
         ) or bool(self.form.errors)
-
-    @property
-    def qs(self):
-        # Several lead departments or wards can match one action: show it once.
-        return super().qs.distinct()

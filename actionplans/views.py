@@ -333,7 +333,8 @@ class CouncilActionsView(ActionListView):
         return (
             super()
             .get_queryset()
-            .filter(plan__council=self.council, **{self.related_name: self.subject})
+            .filter(plan__council=self.council)
+            .linked_to(self.related_name, self.subject)
         )
 
     def get_context_data(self, **kwargs):

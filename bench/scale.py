@@ -35,7 +35,7 @@ setup_django("bench-scale-")
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Count, F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -173,7 +173,8 @@ def main() -> None:
         counts = (
             Action.objects.filter(plan__council=big)
             .with_state(today)
-            .values_list("plan_id", "state_headline")
+            .annotate(headline=F("state_headline"))
+            .values_list("plan_id", "headline")
             .annotate(n=Count("pk"))
             .order_by()
         )
