@@ -7,13 +7,21 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from actionplans.financial_calendar import Quarter
 from actionplans.models import OVERDUE, Action, BudgetLine, Plan, ProgressUpdate, Workstream
-from actionplans.state import ActionState, Completion, Tally, percent_of, states
+from actionplans.state import (
+    ActionState,
+    Completion,
+    Tally,
+    percent_of,
+    sortable_states,
+    states,
+)
 from councils.models import Council, Rag, Status, StatusGroup
 from councils.rules import REVIEWER_ROLES
 
@@ -324,13 +332,18 @@ class MyAction:
         return self.state.is_overdue
 
 
-def build_my_actions(user, today: datetime.date) -> dict:
+MY_ACTIONS_PER_PAGE = 50
+
+
+def build_my_actions(user, today: datetime.date, page: str | int | None = 1) -> dict:
     """What "My actions" shows: the actions a person leads in plans they can see, those
     owing an update first (overdue updates, then the soonest due), then overdue actions,
-    then the rest; plus counts, and for reviewers the councils whose approvals and chasing
-    pages they can open. Every state is the read model's, today."""
+    then the rest, 50 to a page (`page`, as the query string gives it); plus counts over
+    them all, and for reviewers the councils whose approvals and chasing pages they can
+    open. Every state is the read model's, today: the order and counts from
+    sortable_states(), the rows of the page shown from states()."""
     actions = Action.objects.led_by(user).visible_to(user)
-    read = states(actions.order_by("plan__title", "order"), today, leads=False)  # not shown
+    read = sortable_states(actions.order_by("plan__title", "order"), today)
     missing = {m.action.pk: m for m in missing_from(read, today)}
     own: dict[int, ProgressUpdate] = {}
     for update in (
@@ -353,6 +366,17 @@ def build_my_actions(user, today: datetime.date) -> dict:
             r.state.deadline_date or datetime.date.max if r.is_overdue else datetime.date.max,
         )
     )
+    shown = Paginator(rows, MY_ACTIONS_PER_PAGE).get_page(page)
+    full = {
+        state.action.pk: state
+        for state in states(
+            Action.objects.filter(pk__in=[r.action.pk for r in shown]), today, leads=False
+        )
+    }
+    for item in shown:
+        item.state = full[item.action.pk]
+        if item.missing:
+            item.missing.state = item.state
     reviewing = []
     if user.is_authenticated:
         councils = Council.objects.filter(
@@ -372,6 +396,7 @@ def build_my_actions(user, today: datetime.date) -> dict:
         reviewing = [(council, waiting.get(council.pk, 0)) for council in councils]
     return {
         "rows": rows,
+        "page": shown,
         "due_count": sum(1 for r in rows if r.is_due and not r.missing.is_overdue),
         "update_overdue_count": sum(1 for r in rows if r.missing and r.missing.is_overdue),
         "overdue_count": sum(1 for r in rows if r.is_overdue),

@@ -195,6 +195,58 @@ def states(
     return result
 
 
+def sortable_states(actions: QuerySet[Action], day: datetime.date) -> list[ActionState]:
+    """Each action's state on `day` as far as ordering and counting a long list needs it,
+    in the queryset's order: its group, whether it is overdue and its deadline date, and
+    what update it owes (update_expected_for). No status, percentage, commentary or
+    deadline words: a page that shows some of the rows reads those rows again with
+    states(). The database works out only these columns of with_state, about a third of
+    the work, and no action's own text is read. Two queries, however many actions."""
+    rows = list(
+        actions.with_state(day).values_list(
+            "pk",
+            "plan_id",
+            "order",
+            "state_group",
+            "state_is_overdue",
+            "state_deadline_date",
+            "state_last_period_end",
+        )
+    )
+    plans = {
+        plan.pk: plan
+        for plan in Plan.objects.filter(pk__in={r[1] for r in rows}).select_related("council")
+    }
+    plan_field = Action._meta.get_field("plan")
+    expected = {pk: plan.quarter_update_expected(day) for pk, plan in plans.items()}
+    result = []
+    for pk, plan_id, order, group, is_overdue, deadline_date, last_period_end in rows:
+        # As .only("id", "plan_id", "order") would make it: Action(**fields) works out
+        # every other field's default, which cost more than the query.
+        action = Action.from_db(None, ["id", "plan_id", "order"], [pk, plan_id, order])
+        plan_field.set_cached_value(action, plans[plan_id])
+        action.state_last_period_end = last_period_end
+        result.append(
+            ActionState(
+                action=action,
+                as_at=day,
+                status=None,
+                group=group,
+                percent=None,
+                commentary="",
+                reported_on=None,
+                reported_by="",
+                deadline_text="",
+                deadline_date=deadline_date,
+                deadline_precision="",
+                deadline_revised=False,
+                is_overdue=bool(is_overdue),
+                update_expected_for=update_owed(action, day, group, expected[plan_id]),
+            )
+        )
+    return result
+
+
 def plan_states(
     plan: Plan, day: datetime.date, *, statuses: dict[int, Status] | None = None
 ) -> list[ActionState]:

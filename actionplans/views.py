@@ -7,7 +7,6 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -530,18 +529,11 @@ def _updatable_action(request, council_slug: str, plan_slug: str, pk: int) -> Ac
     return state_row(action, today, {s.pk: s for s in plan.council.statuses.all()})
 
 
-MY_ACTIONS_PER_PAGE = 50
-
-
 @login_required
 def my_actions(request):
     """An officer's actions, those due an update first, 50 to a page: the counts above the
     table cover them all."""
-    today = timezone.localdate()
-    context = build_my_actions(request.user, today)
-    context["page"] = Paginator(context["rows"], MY_ACTIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    context = build_my_actions(request.user, timezone.localdate(), request.GET.get("page"))
     return render(request, "actionplans/my_actions.html", context)
 
 

@@ -51,3 +51,38 @@ def test_my_actions_shows_fifty_a_page(client):
     html = client.get(reverse("actionplans:my-actions"), {"page": last}).content.decode()
     assert f"page {last} of {last}" in html
     assert client.get(reverse("actionplans:my-actions"), {"page": "x"}).status_code == 200
+
+
+def test_my_actions_orders_and_counts_from_sortable_states_and_shows_full_rows():
+    """sortable_states() agrees with states() on everything it gives, and the rows of the
+    page shown carry the full state (status, commentary, deadline words)."""
+    import datetime
+
+    from actionplans.dashboards import build_my_actions
+    from actionplans.state import sortable_states, states
+
+    generate(councils=1, plans=12, actions=60, updates=3)
+    council = Council.objects.get(slug__startswith="load-")
+    officer = Membership.objects.filter(council=council, role="officer").order_by("pk")[0].user
+    today = datetime.date.today()
+    led = Action.objects.led_by(officer).order_by("plan__title", "order")
+    full = states(led, today)
+    light = sortable_states(led, today)
+    assert len(light) == len(full) > 50
+    for quick, whole in zip(light, full, strict=True):
+        assert quick.action.pk == whole.action.pk
+        assert (quick.group, quick.is_overdue, quick.deadline_date) == (
+            whole.group,
+            whole.is_overdue,
+            whole.deadline_date,
+        )
+        assert quick.update_expected_for == whole.update_expected_for
+    context = build_my_actions(officer, today, page=2)
+    assert context["page"].number == 2 and len(context["page"]) == len(full) - 50
+    by_pk = {state.action.pk: state for state in full}
+    for row in context["page"]:
+        expected = by_pk[row.action.pk]
+        assert row.state.status == expected.status and row.state.status is not None
+        assert row.state.commentary == expected.commentary != ""
+        assert row.state.deadline_text == expected.deadline_text
+        assert row.action.title == expected.action.title
