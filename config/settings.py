@@ -331,6 +331,10 @@ REPORT_HEARTBEAT_SECONDS = float(os.environ.get("REPORT_HEARTBEAT_SECONDS", "5")
 # default cache; see actionplans/caching.py and actionplans.views.plan_body. Their keys
 # include a version kept in the database, so a change is seen by every server at once.
 # PUBLIC_CACHE_SECONDS=0 turns the public page cache off.
+# Publishing writes a report's pack and its separate files on two processes at once where
+# the machine can fork and has two cores (reports.rendering.write_alongside); 0 writes them
+# one after the other in the worker's own process.
+PAPERS_WRITE_IN_PARALLEL = env_bool("PAPERS_WRITE_IN_PARALLEL", default=True)
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "300"))
 # How long a cached public page may go on being served after a change, by a process whose
 # own cache (no REDIS_URL) still holds the council's old version (actionplans.caching).

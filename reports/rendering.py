@@ -8,8 +8,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+import gc
 import mimetypes
+import multiprocessing
 import os
+import time
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -357,14 +360,81 @@ def papers_to_pdf(sections: list[str], pack: Paper, parts: list[Paper], *, counc
             if anchor.startswith("sheet-") and anchor[6:].isdigit():
                 starts.setdefault(int(anchor[6:]), index)
     bounds = [starts[n] for n in range(1, len(sections) + 1)] + [len(document.pages)]
-    pdfs = [write_pdf(document)]
+    pieces = []
     for n, part in enumerate(parts):
         metadata = copy.copy(document.metadata)
         metadata.title, metadata.description = part.title, part.description
         piece = document.copy(document.pages[bounds[n] : bounds[n + 1]])
         piece.metadata = metadata
-        pdfs.append(write_pdf(piece))
-    return pdfs
+        pieces.append(piece)
+    if _writes_in_parallel():
+        return write_alongside(document, pieces)
+    return write_pdfs([document, *pieces])
+
+
+def _writes_in_parallel() -> bool:
+    """Whether the pack and its parts are written on two processes at once: where this
+    machine forks (Linux) and has a second core, unless PAPERS_WRITE_IN_PARALLEL is off."""
+    return (
+        settings.PAPERS_WRITE_IN_PARALLEL
+        and "fork" in multiprocessing.get_all_start_methods()
+        and (os.cpu_count() or 1) > 1
+    )
+
+
+def write_pdfs(documents) -> list[bytes]:
+    return [write_pdf(document) for document in documents]
+
+
+def write_alongside(pack, parts) -> list[bytes]:
+    """The pack written here while a forked copy of this process writes its parts, which
+    hold the same pages: writing (drawing, tagging and serialising every page) is a third
+    of publishing, and the two halves are the same size. The child only writes and sends
+    bytes back; it never touches the database. If it fails or dies, the parts are
+    written here after all, so publishing never depends on it."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_write_and_send, args=(parts, sender), daemon=True)
+    # Frozen, the objects the two processes share are never scanned by the child's garbage
+    # collector, which would otherwise write to (and so copy) every page of the heap.
+    gc.freeze()
+    try:
+        child.start()
+    except (AssertionError, OSError):  # a daemonic process may not fork; none to spare
+        receiver.close()
+        sender.close()
+        return write_pdfs([pack, *parts])
+    finally:
+        gc.unfreeze()
+    sender.close()
+    written = None
+    try:
+        started = time.monotonic()
+        pdfs = [write_pdf(pack)]
+        # The parts are as long as the pack: a child far slower than that is stuck (a lock
+        # another thread held when it was forked), and is stopped.
+        if receiver.poll(max(30.0, 3 * (time.monotonic() - started))):
+            written = receiver.recv()
+    except EOFError:
+        pass
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if not isinstance(written, list) or len(written) != len(parts):
+        written = write_pdfs(parts)
+    return [*pdfs, *written]
+
+
+def _write_and_send(parts, sender) -> None:
+    gc.disable()  # a short-lived copy: its garbage goes when it exits
+    try:
+        sender.send(write_pdfs(parts))
+    except Exception:  # the parent writes them itself
+        sender.send(None)
+    finally:
+        sender.close()
 
 
 def render_appendix_pdf(appendix: Appendix) -> bytes:

@@ -247,6 +247,32 @@ def test_publishing_lays_out_the_pack_once_and_writes_each_file_from_its_pages(
     )
 
 
+def test_the_parts_written_alongside_the_pack_equal_those_written_in_turn(settings, monkeypatch):
+    """The front sheet and appendices are written by a forked copy of the process while
+    the pack is written here: the files are byte for byte those written one after the
+    other, and a copy that dies leaves the parts to be written here after all."""
+    import os
+
+    from reports import rendering
+
+    report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+    settings.PAPERS_WRITE_IN_PARALLEL = False
+    in_turn = [document.pdf for document in generate_documents(report)]
+    settings.PAPERS_WRITE_IN_PARALLEL = True
+    if not rendering._writes_in_parallel():
+        pytest.skip("this machine cannot fork or has one core: papers are written in turn")
+    alongside = [document.pdf for document in generate_documents(report)]
+    assert len(alongside) == len(in_turn) > 2
+
+    def undated(pdf: bytes) -> bytes:  # the files differ only in when they were written
+        return re.sub(rb"\(D:[0-9+\-Z']+\)|<xmp:\w+Date>[^<]*<", b"", pdf)
+
+    assert [undated(pdf) for pdf in alongside] == [undated(pdf) for pdf in in_turn]
+    monkeypatch.setattr(rendering, "_write_and_send", lambda parts, sender: os._exit(1))
+    after_a_death = [document.pdf for document in generate_documents(report)]
+    assert [len(pdf) for pdf in after_a_death] == [len(pdf) for pdf in in_turn]
+
+
 def test_activity_list_shows_title_description_priority_and_partners(tmp_path):
     report = CommitteeReport.objects.get(council__slug="norwich", item_number="8")
     appendix = report.appendices.get(order=2)
