@@ -16,11 +16,14 @@ urlpatterns = [
     ),
     path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The plan and council pages first: Django tries each pattern in turn, and these are
+    # what most requests ask for (a public dashboard resolved after the other apps' patterns
+    # tried 78 of them).
+    path("", include("actionplans.urls")),
     path("", include("councils.urls")),
     path("", include("reports.urls")),
     path("", include("impact.urls")),
     path("", include("scrutiny.urls")),
     path("", include("search.urls")),
     path("", include("home.urls")),
-    path("", include("actionplans.urls")),
 ]
