@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -53,7 +54,7 @@ def council_id_of(obj) -> int | None:
         return obj.council_id
     for parent in PARENTS:
         related = getattr(obj, parent, None)
-        if related is not None:
+        if isinstance(related, models.Model):  # a foreign key, not a text field so named
             return council_id_of(related)
     return None
 

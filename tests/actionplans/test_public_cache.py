@@ -207,3 +207,13 @@ def test_papers_and_assessments_raise_their_councils_version():
         council = Council.objects.get(pk=council_id_of(obj))
         obj.save()
         assert Council.objects.get(pk=council.pk).content_version > council.content_version
+
+
+def test_the_walk_to_a_council_follows_foreign_keys_not_text_fields_named_like_them():
+    """A mitigation's `action` is its text; its council is its assessment's."""
+    from councils.rules import council_id_of
+    from impact.models import Assessment, Mitigation
+
+    assessment = Assessment.objects.first()
+    mitigation = Mitigation(assessment=assessment, action="Run drop-in sessions", owner="Officer")
+    assert council_id_of(mitigation) == assessment.council_id
