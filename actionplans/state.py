@@ -136,6 +136,11 @@ def row(
     )
 
 
+def _plans_by_id(ids) -> dict[int, Plan]:
+    """The plans with these ids, each with its council, read once for every action in them."""
+    return {plan.pk: plan for plan in Plan.objects.filter(pk__in=ids).select_related("council")}
+
+
 def states(
     actions: QuerySet[Action],
     day: datetime.date,
@@ -159,9 +164,7 @@ def states(
     # plan.actions.all() hands every action its plan already.
     plans = {plan_field.get_cached_value(a).pk: a.plan for a in rows if plan_field.is_cached(a)}
     if wanted := {a.plan_id for a in rows} - set(plans):
-        plans |= {
-            plan.pk: plan for plan in Plan.objects.filter(pk__in=wanted).select_related("council")
-        }
+        plans |= _plans_by_id(wanted)
     workstream_field = Action._meta.get_field("workstream")
     # A caller that joined the workstreams (select_related) has them already.
     unread = [a for a in rows if not workstream_field.is_cached(a)]
@@ -213,10 +216,7 @@ def sortable_states(actions: QuerySet[Action], day: datetime.date) -> list[Actio
             "state_last_period_end",
         )
     )
-    plans = {
-        plan.pk: plan
-        for plan in Plan.objects.filter(pk__in={r[1] for r in rows}).select_related("council")
-    }
+    plans = _plans_by_id({r[1] for r in rows})
     plan_field = Action._meta.get_field("plan")
     expected = {pk: plan.quarter_update_expected(day) for pk, plan in plans.items()}
     result = []
