@@ -83,6 +83,24 @@ def kept(council: Council, key: str, compute, seconds: int):
     return value
 
 
+def kept_for_visitors(council_slug: str, key: str, compute, seconds: int):
+    """kept(), for what a view looks up from the address before it has the council: under
+    the council's version as cache_public_page reads it, so a signed-out visitor's lookup
+    asks the database nothing while the version is in the cache. Only for what is the same
+    for every signed-out visitor. A council that does not exist, or a `compute` that
+    raises (a 404), keeps nothing."""
+    version = _council_version(council_slug)
+    if version is None:
+        return compute()
+    versioned = f"{key}:{council_slug}:v{version}"
+    cache = caches["default"]
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        cache.set(versioned, value, seconds)
+    return value
+
+
 # Query parameters a cached page may vary by. Any other parameter means the page is
 # rendered, not cached: made-up query strings cannot fill the cache.
 CACHED_PARAMETERS = {"as_at"}

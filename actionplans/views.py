@@ -20,7 +20,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from actionplans import exports
-from actionplans.caching import cache_public_page, kept
+from actionplans.caching import cache_public_page, kept, kept_for_visitors
 from actionplans.charts import NARROW_WIDTH, line_chart, narrow_bar_chart, stacked_bar_chart
 from actionplans.dashboards import (
     build_my_actions,
@@ -130,14 +130,23 @@ def council_theme(request, council_slug: str, colour: str):
 
 
 def _visible_plan(request, council_slug: str, plan_slug: str) -> Plan:
-    # Plans a user may not see are 404, not 403: their existence is not disclosed.
-    return get_object_or_404(
-        Plan.objects.visible_to(request.user).select_related(
-            "council", "approved_by", "lead_department"
-        ),
-        council__slug=council_slug,
-        slug=plan_slug,
-    )
+    """The plan at this address if the user may see it, else 404 (not 403: the existence
+    of a plan they may not see is not disclosed). Every signed-out visitor sees the same
+    plans, so their lookup is kept under the council's content version, which any change
+    to the plan, its council or its department raises: made private, it is 404 at once."""
+
+    def lookup() -> Plan:
+        return get_object_or_404(
+            Plan.objects.visible_to(request.user).select_related(
+                "council", "approved_by", "lead_department"
+            ),
+            council__slug=council_slug,
+            slug=plan_slug,
+        )
+
+    if request.user.is_authenticated:
+        return lookup()
+    return kept_for_visitors(council_slug, f"visible-plan:{plan_slug}", lookup, PANEL_SECONDS)
 
 
 @cache_public_page

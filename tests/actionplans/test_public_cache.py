@@ -217,3 +217,24 @@ def test_the_walk_to_a_council_follows_foreign_keys_not_text_fields_named_like_t
     assessment = Assessment.objects.first()
     mitigation = Mitigation(assessment=assessment, action="Run drop-in sessions", owner="Officer")
     assert council_id_of(mitigation) == assessment.council_id
+
+
+def test_a_signed_out_visitor_finds_the_plan_without_a_query_and_loses_it_when_made_private(
+    client, plan, settings, django_assert_num_queries
+):
+    """With the page cache off, the plan's lookup is kept for signed-out visitors under the
+    council's version: a repeat visit asks the database nothing, and a plan made private
+    (or any change that raises the version) is 404 on the next request."""
+    settings.PUBLIC_CACHE_SECONDS = 0
+    url = plan.get_absolute_url()
+    assert plan.title in client.get(url).content.decode()
+    with django_assert_num_queries(0):
+        page = client.get(url).content.decode()
+    assert plan.title in page
+    plan.visibility = "private"
+    plan.save()
+    assert client.get(url).status_code == 404
+    # The lookup is kept per council: the same plan slug under another council is not it.
+    other = Plan.objects.filter(council__slug="norwich", visibility="public").first()
+    response = client.get(other.get_absolute_url().replace(other.slug, plan.slug))
+    assert response.status_code == 404
