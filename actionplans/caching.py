@@ -74,7 +74,10 @@ def kept(council: Council, key: str, compute, seconds: int):
     """What `compute()` returns, kept in the default cache under `key` for the council's
     present content version: any change that could alter it raises the version, so a stale
     value is never read again (it simply expires). `compute` must not return None."""
-    versioned = f"{key}:v{council.content_version}"
+    return _kept_under(f"{key}:v{council.content_version}", compute, seconds)
+
+
+def _kept_under(versioned: str, compute, seconds: int):
     cache = caches["default"]
     value = cache.get(versioned)
     if value is None:
@@ -92,13 +95,7 @@ def kept_for_visitors(council_slug: str, key: str, compute, seconds: int):
     version = _council_version(council_slug)
     if version is None:
         return compute()
-    versioned = f"{key}:{council_slug}:v{version}"
-    cache = caches["default"]
-    value = cache.get(versioned)
-    if value is None:
-        value = compute()
-        cache.set(versioned, value, seconds)
-    return value
+    return _kept_under(f"{key}:{council_slug}:v{version}", compute, seconds)
 
 
 # Query parameters a cached page may vary by. Any other parameter means the page is
