@@ -290,14 +290,23 @@ def missing_updates(actions: QuerySet[Action], today: datetime.date) -> list[Mis
 def missing_from(rows: list[ActionState], today: datetime.date) -> list[MissingUpdate]:
     """missing_updates() of rows already read."""
     missing = []
+    being_reported: dict[int, tuple[Quarter | None, datetime.date | None]] = {}
     for state in rows:
         plan = state.action.plan
         if state.is_closed or plan.lifecycle != Plan.Lifecycle.APPROVED:
             continue
-        quarter = plan.quarter_being_reported(today)
+        # The quarter being reported and its due day, worked out once a plan: an officer's
+        # thousand actions are in a handful of plans.
+        if plan.pk not in being_reported:
+            quarter = plan.quarter_being_reported(today)
+            being_reported[plan.pk] = (
+                quarter,
+                plan.update_window.closes(quarter) if quarter is not None else None,
+            )
+        quarter, due = being_reported[plan.pk]
         last = state.action.state_last_period_end
         if quarter is not None and (last is None or last < quarter.end):
-            missing.append(MissingUpdate(state, quarter, plan.update_window.closes(quarter), False))
+            missing.append(MissingUpdate(state, quarter, due, False))
         elif state.is_update_overdue:
             owed = state.update_expected_for
             missing.append(MissingUpdate(state, owed, plan.update_window.closes(owed), True))
