@@ -349,8 +349,11 @@ class ActionQuerySet(models.QuerySet):
         """Actions linked to `obj` through a many-to-many `relation` ("lead_departments",
         "wards", "partners"), as a subquery: no join, so each action comes once and a list
         needs no DISTINCT, which would make the database work out every action's state
-        before it could page or count them."""
-        return self.filter(pk__in=Action.objects.filter(**{relation: obj}).values("pk"))
+        before it could page or count them. The subquery reads the link table alone: joining
+        it back to the actions looked each linked action up twice."""
+        field = Action._meta.get_field(relation)
+        links = field.remote_field.through.objects.filter(**{field.m2m_reverse_field_name(): obj})
+        return self.filter(pk__in=links.values(field.m2m_field_name()))
 
     def with_state(self, day: datetime.date) -> ActionQuerySet:
         """The one read model of actions' state: each action annotated with what was true of
