@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.db import models
 from django.db.models import (
     Case,
     Exists,
+    Expression,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -369,8 +371,26 @@ class ActionQuerySet(models.QuerySet):
         - state_is_overdue: past that deadline on `day` and not complete or closed, whatever
           the status word says (ongoing and undated deadlines never are);
         - state_headline: the group a headline counts it in: "overdue" first, else its group;
+        - state_status_order and state_rag (its status's order and RAG colour), for sorting
+          and filtering: aliases, like state_headline, not read into rows;
         - state_last_period_end: the end of the latest quarter it had an update (approved
-          or waiting) for, by `day`: what "update overdue" is judged from."""
+          or waiting) for, by `day`: what "update overdue" is judged from.
+
+        The definition is _state_by_orm below. Its SQL is compiled once a day and database
+        (compiled_state) and each column reads it from there (StateColumn): building and
+        compiling two dozen subqueries cost more than running them, on every page."""
+        fields = state_fields()
+        columns = {name: StateColumn(name, day, field) for name, (field, _) in fields.items()}
+        queryset = self.alias(
+            **{name: column for name, column in columns.items() if not fields[name][1]}
+        ).annotate(**{name: column for name, column in columns.items() if fields[name][1]})
+        # The compiled subqueries name their tables with this prefix: Django must not give
+        # it to this query's own tables if it becomes a subquery of another.
+        queryset.query.subq_aliases = queryset.query.subq_aliases | {STATE_ALIAS_PREFIX}
+        return queryset
+
+    def _state_by_orm(self, day: datetime.date) -> ActionQuerySet:
+        """with_state's columns as Django expressions: the definition of an action's state."""
         approved = ProgressUpdate.objects.filter(
             action=OuterRef("pk"), state=ProgressUpdate.State.APPROVED
         )
@@ -401,14 +421,19 @@ class ActionQuerySet(models.QuerySet):
         def latest_value(name: str):
             return Subquery(latest.values(name)[:1])
 
-        queryset = self.annotate(
+        # What only filters and sorts use is an alias: it is SQL only where a filter or an
+        # ordering names it, not a column (and subquery) of every query that reads states.
+        queryset = self.alias(
+            state_status_order=latest_value("status__order"),
+            state_rag=latest_value("status__rag"),
+            state_revision_date=Subquery(revision.values("revised_deadline_date")[:1]),
+            state_revision_precision=Subquery(revision.values("revised_deadline_precision")[:1]),
+        ).annotate(
             state_status_id=latest_value("status_id"),
             state_percent=latest_value("percent_complete"),
             state_commentary=latest_value("commentary"),
             state_reported_on=latest_value("reported_on"),
             state_reported_by=latest_value("author_title"),
-            state_status_order=latest_value("status__order"),
-            state_rag=latest_value("status__rag"),
             # The status group, worked out inside one subquery on the latest update's
             # status: each use of state_group below repeats it as SQL, and one subquery per
             # use (not one per status field per rule) halved the query's cost.
@@ -417,8 +442,6 @@ class ActionQuerySet(models.QuerySet):
                 Value(StatusGroup.NO_STATUS),
             ),
             state_revision=Subquery(revision.values("revised_deadline_text")[:1]),
-            state_revision_date=Subquery(revision.values("revised_deadline_date")[:1]),
-            state_revision_precision=Subquery(revision.values("revised_deadline_precision")[:1]),
             state_later_revision=Exists(later_revision),
             state_last_period_end=Subquery(reported),
         )
@@ -463,6 +486,68 @@ class ActionQuerySet(models.QuerySet):
 
 # The headline group of an overdue action, whatever its status group.
 OVERDUE = "overdue"
+
+# The alias prefix of the tables in with_state's compiled subqueries (Django gives a
+# subquery of a query with the default prefix "T" the next letter).
+STATE_ALIAS_PREFIX = "U"
+
+
+@functools.cache
+def state_fields() -> dict[str, tuple[models.Field, bool]]:
+    """Each of with_state's columns: its output field, and whether rows read it (an
+    annotation) or only filters and sorts name it (an alias). The same whatever the day."""
+    query = Action.objects.all()._state_by_orm(datetime.date(2000, 1, 1)).query
+    selected = query.annotation_select
+    return {
+        name: (expression.output_field, name in selected)
+        for name, expression in query.annotations.items()
+    }
+
+
+@functools.lru_cache(maxsize=128)
+def compiled_state(using: str, day: datetime.date) -> dict[str, tuple[str, tuple]]:
+    """The SQL and parameters of each of with_state's columns as at `day`, compiled by
+    Django from _state_by_orm for the database `using`, with the actions' table under its
+    own name. Kept for the 128 days last asked for: today, and the quarter ends that pages
+    and papers are read as at."""
+    query = Action.objects.using(using).all()._state_by_orm(day).query
+    compiler = query.get_compiler(using=using)
+    compiled = {}
+    for name, expression in query.annotations.items():
+        sql, params = compiler.compile(expression)
+        compiled[name] = (sql, tuple(params))
+    return compiled
+
+
+class StateColumn(Expression):
+    """One column of with_state as at `day`: the SQL Django compiled for it once
+    (compiled_state), with the actions' table renamed if the query it is in has renamed it
+    (as a subquery of another query does)."""
+
+    contains_aggregate = False
+    contains_over_clause = False
+    contains_column_references = True
+
+    def __init__(self, name: str, day: datetime.date, output_field, table: str | None = None):
+        super().__init__(output_field=output_field)
+        self.name, self.day, self.table = name, day, table
+
+    def __repr__(self) -> str:
+        return f"StateColumn({self.name!r}, {self.day!r}, table={self.table!r})"
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiled_state(connection.alias, self.day)[self.name]
+        if self.table is not None:
+            own = connection.ops.quote_name(Action._meta.db_table) + "."
+            sql = sql.replace(own, compiler.quote_name_unless_alias(self.table) + ".")
+        return sql, list(params)
+
+    def relabeled_clone(self, change_map):
+        table = self.table or Action._meta.db_table
+        return StateColumn(self.name, self.day, self.output_field, change_map.get(table, table))
+
+    def get_group_by_cols(self):
+        return [self]
 
 
 class EqualityAim(models.TextChoices):

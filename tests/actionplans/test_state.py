@@ -204,3 +204,54 @@ def test_average_completion_counts_only_actions_that_reported_one(vocabulary):
     assert (completion.average, completion.reported, completion.total) == (70, 2, 4)
     assert completion.sentence() == "Average 70% across the 2 actions that reported one"
     assert completion.is_representative
+
+
+def test_the_read_model_is_the_same_inside_another_query(vocabulary):
+    """with_state's columns are SQL compiled once (StateColumn): used as a subquery of
+    another query, where Django renames the actions' table, and two levels down, they
+    still read each action's own history."""
+    council, plan, statuses = vocabulary
+    other = Plan.objects.create(council=council, slug="q", title="Other", lifecycle="approved")
+    late, on_time = build(
+        plan,
+        statuses,
+        [
+            ("March 2016", [(D(2016, 1, 5), 1, 50, "approved", "")]),
+            ("March 2018", [(D(2016, 1, 5), 3, 20, "approved", "")]),
+        ],
+    )
+    (done,) = build(other, statuses, [("March 2016", [(D(2016, 1, 5), 6, 100, "approved", "")])])
+    day = D(2016, 6, 1)
+    mine = Action.objects.filter(plan__council=council)
+    overdue = mine.overdue(day)
+    assert list(overdue.values_list("pk", flat=True)) == [late.pk]
+    assert list(Plan.objects.filter(actions__in=overdue).values_list("slug", flat=True)) == ["p"]
+    # Two levels down: plans with an action in a plan that has an overdue action.
+    plans = Plan.objects.filter(pk__in=overdue.values("plan_id"))
+    actions = mine.filter(plan__in=plans).with_state(day)
+    assert {a.pk: a.state_is_overdue for a in actions} == {late.pk: True, on_time.pk: False}
+    delayed = mine.with_state(day).filter(state_group=StatusGroup.BEHIND)
+    assert list(Plan.objects.filter(actions__in=delayed).values_list("slug", flat=True)) == ["p"]
+    # Sorted, filtered and counted by columns rows never read (aliases).
+    by_status = mine.with_state(day).order_by("-state_status_order")
+    assert [a.pk for a in by_status] == [done.pk, on_time.pk, late.pk]
+    assert mine.with_state(day).filter(state_rag="amber").get() == on_time
+
+
+def test_the_read_model_compiles_its_sql_once_a_day(vocabulary, monkeypatch):
+    council, plan, statuses = vocabulary
+    build(plan, statuses, [("March 2016", [(D(2016, 1, 5), 1, 50, "approved", "")])])
+    day = D(2016, 6, 3)
+    mine = Action.objects.filter(plan=plan)
+    states(mine, day)
+    compiled = []
+    original = Action.objects.none()._state_by_orm
+    monkeypatch.setattr(
+        type(Action.objects.none()),
+        "_state_by_orm",
+        lambda self, d: compiled.append(d) or original.__func__(self, d),
+    )
+    (row,) = states(mine, day)
+    assert row.is_overdue and compiled == []
+    (row,) = states(mine, D(2016, 1, 1))
+    assert not row.is_overdue and compiled == [D(2016, 1, 1)]
