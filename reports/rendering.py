@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import time
 
+import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -28,6 +29,24 @@ from actionplans.models import Plan, plan_outline
 from actionplans.state import states
 from councils.models import Rag
 from reports.models import Appendix, CommitteeReport
+
+
+def _page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+    """pydyf's PDF.page_references, worked out once for each number of pages: pydyf builds
+    the tuple of every page's reference afresh each time it is read, and WeasyPrint's
+    tagging reads it for every tagged box (8,575 times for a 44-page appendix of 300
+    actions), a tenth of writing the paper. Pages are only ever added, so the count says
+    when it must be worked out again."""
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_page_references")
+    if cached is None or cached[0] != len(kids):
+        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        pdf.__dict__["_page_references"] = cached
+    return cached[1]
+
+
+if isinstance(pydyf.PDF.__dict__.get("page_references"), property):
+    pydyf.PDF.page_references = property(_page_references)
 
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 BASE_URL = "https://report.invalid/"  # a base no fetch can reach: relative URLs hit the fetcher

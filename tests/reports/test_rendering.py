@@ -3,11 +3,13 @@ a date, fetching nothing but our own static files."""
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from actionplans.models import Action, Plan
+from actionplans.state import states
 from councils.models import Committee, Council, Membership, User
 from reports.models import Appendix, CommitteeReport
 from reports.rendering import BASE_URL, StaticOnlyFetcher, render_appendix_html, render_appendix_pdf
@@ -66,6 +68,42 @@ def test_appendix_shows_status_as_at_its_date(appendix, tmp_path):
     text, _, _ = pdf_facts(render_appendix_pdf(appendix), tmp_path)
     assert "No status reported" in text  # most statuses were first reported on 20 October
     assert "awaiting the Universal Credit roll-out timetable" in text  # the July update
+
+
+def test_a_status_and_its_marks_read_as_separate_words(appendix, tmp_path):
+    """The paper's tables are written without whitespace between tags; the spaces between a
+    status, its overdue mark and its % are written out, so they are kept."""
+    html = render_appendix_html(appendix)
+    assert "</td>\n" not in html and "<tr> " not in html  # no whitespace between tags
+    # Each row's text as a reader (or WeasyPrint) takes it from the HTML.
+    rows = [
+        " ".join(unescape(re.sub(r"<[^>]+>", "", row)).split())
+        for row in re.findall(r"<tr>(.*?)</tr>", html)
+    ]
+    statuses = [
+        s for s in states(appendix.plan.actions.all(), appendix.as_at) if s.percent is not None
+    ]
+    assert statuses
+    for state in statuses:
+        marks = " Overdue" if state.is_overdue else ""
+        cell = f"{state.status.label}{marks} {state.percent}%"
+        assert any(state.action.title in row and cell in row for row in rows), cell
+
+
+def test_page_references_are_worked_out_once_for_each_number_of_pages():
+    """reports.rendering keeps pydyf's list of page references (WeasyPrint's tagging reads it
+    for every box) until a page is added."""
+    import pydyf
+
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert first == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
+    assert pdf.page_references is first and len(first) == 3
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 4
+    assert pdf.page_references == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3])
 
 
 def test_html_preview_comes_from_the_same_template(appendix):
