@@ -5,6 +5,7 @@ the network or read files outside the static folders, whatever text a user typed
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import datetime
@@ -12,6 +13,7 @@ import gc
 import mimetypes
 import multiprocessing
 import os
+import threading
 import time
 
 import pydyf
@@ -347,18 +349,51 @@ def sheet_page_css(count: int) -> str:
     return "\n".join(rules)
 
 
+# While a paper is laid out or written, Python's full garbage collections come ten times
+# less often (the third generation's threshold, 10 by default): laying out a paper makes
+# hundreds of thousands of objects that live until it is written, and each full collection
+# walked all of them and the rest of the process again, a tenth of the time. The cycles
+# they leave are collected afterwards; a 300-action appendix peaks some 25 MB higher.
+PAPER_FULL_COLLECTION_THRESHOLD = 100
+_papers_in_hand = 0
+_papers_lock = threading.Lock()
+_threshold_before: tuple[int, ...] = ()
+
+
+@contextlib.contextmanager
+def fewer_full_collections():
+    """Raise the garbage collector's last threshold while any paper is being made, on any
+    thread, and put it back when the last one is done."""
+    global _papers_in_hand, _threshold_before
+    with _papers_lock:
+        if _papers_in_hand == 0:
+            _threshold_before = gc.get_threshold()
+            young, middle, _ = _threshold_before
+            gc.set_threshold(young, middle, PAPER_FULL_COLLECTION_THRESHOLD)
+        _papers_in_hand += 1
+    try:
+        yield
+    finally:
+        with _papers_lock:
+            _papers_in_hand -= 1
+            if _papers_in_hand == 0:
+                gc.set_threshold(*_threshold_before)
+
+
 def lay_out(html: str, sections: int = 1):
     """The laid-out pages of a paper (a weasyprint.Document), fetching only our static
     files; `sections` is how many sections the HTML holds, each numbered on its own."""
     import weasyprint
 
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher())
-    return document.render(stylesheets=[weasyprint.CSS(string=sheet_page_css(sections))])
+    with fewer_full_collections():
+        return document.render(stylesheets=[weasyprint.CSS(string=sheet_page_css(sections))])
 
 
 def write_pdf(document) -> bytes:
     """A tagged PDF/UA-1 file of laid-out pages, fonts embedded."""
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    with fewer_full_collections():
+        return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 def html_to_pdf(html: str) -> bytes:

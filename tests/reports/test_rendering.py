@@ -278,3 +278,30 @@ def test_exception_report_lists_red_amber_and_overdue_actions(appendix, tmp_path
     text, _, _ = pdf_facts(render_appendix_pdf(appendix), tmp_path)
     assert "Promote food growing" in text and "Overdue" in text  # October 2015, not done
     assert "Ensure a smooth transition to Universal Credit" not in text  # on target, in time
+
+
+def test_full_collections_are_fewer_while_a_paper_is_made_and_as_before_after(monkeypatch):
+    """Laying a paper out and writing it raise the garbage collector's last threshold, on
+    every thread that makes one, and put back the one before when the last is done."""
+    import gc
+
+    import weasyprint
+
+    from reports import rendering
+
+    before = gc.get_threshold()
+    seen = []
+    real_render = weasyprint.HTML.render
+
+    def render(self, *args, **kwargs):
+        seen.append(gc.get_threshold())
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", render)
+    with rendering.fewer_full_collections():
+        document = rendering.lay_out("<!DOCTYPE html><title>t</title><p>Paper</p>")
+        assert gc.get_threshold()[2] == rendering.PAPER_FULL_COLLECTION_THRESHOLD
+    assert seen == [(*before[:2], rendering.PAPER_FULL_COLLECTION_THRESHOLD)]
+    assert gc.get_threshold() == before
+    assert rendering.write_pdf(document).startswith(b"%PDF")
+    assert gc.get_threshold() == before
