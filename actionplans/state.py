@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, QuerySet
+from django.utils.formats import date_format
 
 from actionplans.deadlines import Precision
 from actionplans.financial_calendar import Quarter
@@ -80,6 +81,19 @@ class ActionState:
             Precision.ONGOING,
             Precision.NONE,
         )
+
+    @property
+    def deadline_says_its_date(self) -> bool:
+        """Whether the deadline's words already give the day it counts as: a date, or a
+        month and year written out in full ("March 2016" counts as its last day). Pages and
+        papers say "Counts as 31 Mar 2017" under any other dated deadline ("Q4 2016/17",
+        "Mar-17", "2016/17"), so that a reader sees how it was read."""
+        if self.deadline_precision == Precision.DAY:
+            return True
+        if self.deadline_precision != Precision.MONTH or self.deadline_date is None:
+            return False
+        written = " ".join(self.deadline_text.split()).casefold()
+        return written == date_format(self.deadline_date, "F Y").casefold()
 
     @property
     def has_changed(self) -> bool:

@@ -255,3 +255,32 @@ def test_the_read_model_compiles_its_sql_once_a_day(vocabulary, monkeypatch):
     assert row.is_overdue and compiled == []
     (row,) = states(mine, D(2016, 1, 1))
     assert not row.is_overdue and compiled == [D(2016, 1, 1)]
+
+
+@pytest.mark.parametrize(
+    "words, shown",
+    [
+        ("March 2016", None),  # the words give the day: its last
+        ("31/03/2016", None),
+        ("31 March 2016", None),
+        ("Mar-16", "Counts as 31 Mar 2016"),
+        ("March '16", "Counts as 31 Mar 2016"),
+        ("Q3 2016/17", "Counts as 31 Dec 2016"),
+        ("2016/17", "Counts as 31 Mar 2017"),
+        ("Autumn 2016", "Counts as 30 Nov 2016"),
+        ("Ongoing", None),
+    ],
+)
+def test_a_deadline_says_the_day_it_counts_as_unless_its_words_give_it(vocabulary, words, shown):
+    from django.template.loader import render_to_string
+    from django.utils.html import escape
+
+    council, plan, statuses = vocabulary
+    (action,) = build(plan, statuses, [(words, [])])
+    (row,) = states(Action.objects.filter(pk=action.pk), D(2016, 1, 1))
+    html = render_to_string("actionplans/partials/state_deadline.html", {"state": row})
+    assert html.startswith(escape(words))
+    if shown:
+        assert f'app-deadline__date">{shown}</span>' in html
+    else:
+        assert "Counts as" not in html
