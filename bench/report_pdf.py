@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gc
 import html
 import platform
 import random
@@ -340,7 +341,28 @@ def measure(
     return result, output
 
 
-def run(fixture: Fixture, actions: int, repeat: int) -> list[Result]:
+def paired(reference: Callable[[], object], measured: Callable[[], object], rounds: int):
+    """The ratio of `measured` to `reference`, each run just after the other, for `rounds`
+    rounds: the median of the rounds' ratios, and each round's. This machine's speed drifts
+    by a fifth from one minute to the next, and the steps above run each step's repeats
+    one after another, so their ratio can hold that drift; a ratio of neighbours does not.
+    Each run ends with a full garbage collection, timed with it: a paper leaves its laid-out
+    document behind as cyclic garbage, and without it the run after (the other one) would
+    pay to collect it."""
+    ratios = []
+    gc.collect()
+    for _ in range(rounds):
+        started = time.perf_counter()
+        reference()
+        gc.collect()
+        between = time.perf_counter()
+        measured()
+        gc.collect()
+        ratios.append((time.perf_counter() - between) / (between - started))
+    return statistics.median(ratios), ratios
+
+
+def run(fixture: Fixture, actions: int, repeat: int, rounds: int) -> tuple[list[Result], dict]:
     appendix = fixture.appendix
     rows = appendix_rows(appendix)
     if len(rows) != actions:
@@ -406,13 +428,21 @@ def run(fixture: Fixture, actions: int, repeat: int) -> list[Result]:
     )
     publish.pages = sum(page_count(d.pdf) or 0 for d in documents)
     publish.size = sum(len(d.pdf) for d in documents)
-    return [bare, bare_fixed, bare_paged, full, page, pdf, pack, publish]
+    rounds_of = {
+        "appendix PDF / bare table on the same page and font": paired(
+            lambda: bare_pdf(paged), lambda: render_appendix_pdf(appendix), rounds
+        ),
+        "publishing / the pack laid out alone": paired(
+            lambda: html_to_pdf(pack_html), lambda: generate_documents(appendix.report), rounds
+        ),
+    }
+    return [bare, bare_fixed, bare_paged, full, page, pdf, pack, publish], rounds_of
 
 
 # Reporting ------------------------------------------------------------------------------
 
 
-def report(results: list[Result], actions: int) -> None:
+def report(results: list[Result], rounds_of: dict, actions: int) -> None:
     print(
         f"Appendix PDF benchmark: {actions} actions in {WORKSTREAMS} workstreams, as at "
         f"{AS_AT}, {database_label()}, Python {platform.python_version()}, "
@@ -445,6 +475,9 @@ def report(results: list[Result], actions: int) -> None:
     print(
         f"publishing (whole report, front sheet, appendix) / the pack alone: {publish.ratio():.2f}x"
     )
+    for name, (median, ratios) in rounds_of.items():
+        each = ", ".join(f"{r:.2f}" for r in ratios)
+        print(f"{name}, each run beside its reference: {median:.2f}x (median of rounds: {each})")
 
 
 def clean_up(fixture: Fixture) -> None:
@@ -465,9 +498,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actions", type=int, default=300, help="actions in the appendix")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per step, at least")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="rounds of each ratio run beside its reference"
+    )
     args = parser.parse_args()
-    if args.actions < WORKSTREAMS or args.repeat < 1:
-        parser.error(f"--actions must be at least {WORKSTREAMS}, --repeat at least 1")
+    if args.actions < WORKSTREAMS or args.repeat < 1 or args.rounds < 1:
+        parser.error(f"--actions must be at least {WORKSTREAMS}, --repeat and --rounds at least 1")
 
     fixture: Fixture | None = None
     try:
@@ -479,8 +515,8 @@ def main() -> None:
             f"(built the plan in {built:.1f} s; at least {args.repeat} timed runs per step "
             "after one warm-up)"
         )
-        results = run(fixture, args.actions, args.repeat)
-        report(results, args.actions)
+        results, rounds_of = run(fixture, args.actions, args.repeat, args.rounds)
+        report(results, rounds_of, args.actions)
     finally:
         try:
             if fixture is not None:

@@ -78,7 +78,7 @@ def test_a_status_and_its_marks_read_as_separate_words(appendix, tmp_path):
     # Each row's text as a reader (or WeasyPrint) takes it from the HTML.
     rows = [
         " ".join(unescape(re.sub(r"<[^>]+>", "", row)).split())
-        for row in re.findall(r"<tr>(.*?)</tr>", html)
+        for row in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)
     ]
     statuses = [
         s for s in states(appendix.plan.actions.all(), appendix.as_at) if s.percent is not None
