@@ -12,9 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Max, QuerySet
-from django.utils.formats import date_format
 
-from actionplans.deadlines import Precision
+from actionplans.deadlines import MONTH_NAMES, Precision
 from actionplans.financial_calendar import Quarter
 from actionplans.models import OVERDUE, Action, ActionLead, Plan, ProgressUpdate, Workstream
 from councils.models import Status, StatusGroup
@@ -92,8 +91,9 @@ class ActionState:
             return True
         if self.deadline_precision != Precision.MONTH or self.deadline_date is None:
             return False
+        month, year = self.deadline_date.month, self.deadline_date.year
         written = " ".join(self.deadline_text.split()).casefold()
-        return written == date_format(self.deadline_date, "F Y").casefold()
+        return written == f"{MONTH_NAMES[month - 1]} {year}".casefold()
 
     @property
     def has_changed(self) -> bool:
