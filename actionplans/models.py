@@ -403,8 +403,8 @@ class ActionQuerySet(models.QuerySet):
                 state__in=[ProgressUpdate.State.APPROVED, ProgressUpdate.State.SUBMITTED],
                 reported_on__lte=day,
             )
-            .order_by("-period__end")
-            .values("period__end")[:1]
+            .order_by("-period_end")
+            .values("period_end")[:1]
         )
 
         # An update's status group: STATUS_GROUP_RULES on its status's fields.
@@ -815,6 +815,12 @@ class ReportingPeriod(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Its updates keep a copy of its end (ProgressUpdate.period_end): a period moved in
+        # the admin moves them too.
+        self.updates.exclude(period_end=self.end).update(period_end=self.end)
+
     @property
     def label(self) -> str:
         return f"Q{self.quarter} {financial_year_label(self.financial_year)}"
@@ -831,6 +837,19 @@ class ReportingPeriod(models.Model):
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As Django's, with each update's copy of its period's end (period_end) filled in,
+        as ProgressUpdate.save fills it."""
+        objs = list(objs)
+        field = ProgressUpdate._meta.get_field("period")
+        unread = {o.period_id for o in objs if not field.is_cached(o)}
+        ends = dict(ReportingPeriod.objects.filter(pk__in=unread).values_list("pk", "end"))
+        for update in objs:
+            update.period_end = (
+                update.period.end if field.is_cached(update) else ends[update.period_id]
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
     def approved(self) -> ProgressUpdateQuerySet:
         return self.filter(state=ProgressUpdate.State.APPROVED)
 
@@ -857,6 +876,11 @@ class ProgressUpdate(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.RESTRICT, related_name="updates")
+    # The period's end, copied when the update is saved and when the period is (as
+    # ReportingPeriod.save does): the latest quarter an action reported, which says whether
+    # it owes an update, is then read from an index, not by joining every update of every
+    # action to its period.
+    period_end = models.DateField(editable=False)
     reported_on = models.DateField()
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -913,10 +937,25 @@ class ProgressUpdate(models.Model):
             ),
             # Updates waiting for approval: few among millions.
             models.Index(fields=["action"], condition=Q(state="submitted"), name="update_waiting"),
+            # The latest quarter an action reported (approved or waiting): with_state's
+            # state_last_period_end reads this index's first entry.
+            models.Index(
+                fields=["action", "-period_end"],
+                condition=Q(state__in=["approved", "submitted"]),
+                name="update_latest_period",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.action} – {self.status} ({self.reported_on:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "period" in update_fields:
+            self.period_end = self.period.end
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "period_end"}
+        super().save(*args, **kwargs)
 
     @property
     def is_approved(self) -> bool:

@@ -256,11 +256,13 @@ def record_imported_updates(
     )
     readings = ProgressUpdate._meta.get_field("readings").get_db_prep_save([], connection)
     sql = (
-        f"INSERT INTO {update} (action_id, period_id, reported_on, author_id, author_title, "
+        f"INSERT INTO {update} (action_id, period_id, period_end, reported_on, author_id, "
+        "author_title, "
         "status_id, percent_complete, commentary, revised_deadline_text, "
         "revised_deadline_date, revised_deadline_precision, deadline_reason, readings, state, "
         "reviewed_by_id, reviewed_at, review_comment, created_at) "
-        "SELECT a.id, p.id, a.last_updated, %s, %s, a.status_id, a.percent_complete, "
+        f"SELECT a.id, p.id, p.{quote('end')}, a.last_updated, %s, %s, a.status_id, "
+        "a.percent_complete, "
         "a.status_commentary, '', NULL, '', '', %s, %s, NULL, NULL, '', %s "
         f"FROM {action} a JOIN {period} p ON p.council_id = %s "
         f"AND a.last_updated >= p.{quote('start')} AND a.last_updated <= p.{quote('end')} "

@@ -213,3 +213,36 @@ def test_a_status_in_use_cannot_be_deleted_but_its_council_can(action_a, council
     council_a.delete()
     assert not Action.objects.filter(pk=action_a.pk).exists()
     assert not Status.objects.filter(pk=on_track.pk).exists()
+
+
+def test_an_update_keeps_its_periods_end_however_it_is_written(action_a, council_a):
+    """ProgressUpdate.period_end is its period's end, whether the update is saved, written in
+    bulk (with the period or only its id) or its period is moved in the admin; the read
+    model's last quarter reported follows it."""
+    from actionplans.models import ProgressUpdate
+    from actionplans.state import states
+
+    on_track = council_a.statuses.get(label="On track")
+    q3 = reporting_period_for(council_a, datetime.date(2015, 11, 1))
+    q4 = reporting_period_for(council_a, datetime.date(2016, 2, 1))
+    saved = record_update(
+        action_a, by=None, status=on_track, reported_on=datetime.date(2015, 11, 2)
+    )
+    assert saved.period == q3 and saved.period_end == datetime.date(2015, 12, 31)
+    with_period, with_id = ProgressUpdate.objects.bulk_create(
+        [
+            ProgressUpdate(action=action_a, period=q4, reported_on=datetime.date(2016, 2, 1)),
+            ProgressUpdate(
+                action=action_a, period_id=q3.pk, reported_on=datetime.date(2015, 11, 3)
+            ),
+        ]
+    )
+    assert (with_period.period_end, with_id.period_end) == (q4.end, q3.end)
+    (row,) = states(action_a.plan.actions.filter(pk=action_a.pk), datetime.date(2016, 3, 1))
+    assert row.action.state_last_period_end == datetime.date(2016, 3, 31)
+    q4.end = datetime.date(2016, 4, 30)  # moved in the admin
+    q4.save()
+    assert set(q4.updates.values_list("period_end", flat=True)) == {datetime.date(2016, 4, 30)}
+    assert set(q3.updates.values_list("period_end", flat=True)) == {datetime.date(2015, 12, 31)}
+    (row,) = states(action_a.plan.actions.filter(pk=action_a.pk), datetime.date(2016, 3, 1))
+    assert row.action.state_last_period_end == datetime.date(2016, 4, 30)

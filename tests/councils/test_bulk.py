@@ -80,7 +80,12 @@ def test_decimals_datetimes_and_shared_values(plan, council_a):
     insert_rows(
         ProgressUpdate,
         [{"reported_on": datetime.date(2026, 9, 30), "reviewed_at": when, "commentary": "x"}],
-        same={"action_id": action.pk, "period_id": period.pk, "readings": [{"measure": 1}]},
+        same={
+            "action_id": action.pk,
+            "period_id": period.pk,
+            "period_end": period.end,
+            "readings": [{"measure": 1}],
+        },
     )
     update = ProgressUpdate.objects.get(action=action)
     assert update.reviewed_at == when
