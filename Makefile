@@ -25,7 +25,7 @@ test: install
 	$(BIN)/pytest -m browser
 
 test-fast: install
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser and not slow"
 
 test-browser: install
 	$(BIN)/pytest -m browser
