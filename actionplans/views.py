@@ -360,6 +360,13 @@ class WardActionsView(CouncilActionsView):
     related_name = "wards"
     caption_text = "Actions in {subject} ward"
 
+    def get_context_data(self, **kwargs):
+        # What other apps offer about the ward (following: email updates).
+        return {
+            **super().get_context_data(**kwargs),
+            "panels": panels("ward", self.request, self.subject),
+        }
+
 
 def _council_and_visible_actions(request, council_slug: str):
     council = get_object_or_404(Council, slug=council_slug)
@@ -863,10 +870,15 @@ def plan_export(request, council_slug: str, plan_slug: str, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404
     today = timezone.localdate()
+    # ?as_at= the end of a past quarter, as the dashboard offers: the plan as it stood then.
+    form = AsAtForm(request.GET or None, plan=plan, today=today, opens=today)
+    if form.is_bound and not form.is_valid():
+        return render(request, "400.html", {"message": form.errors["as_at"][0]}, status=400)
+    as_at = (form.cleaned_data["as_at"] if form.is_bound else None) or today
     response = HttpResponse(
-        exports.render(plan, fmt, as_at=today), content_type=exports.content_type(fmt)
+        exports.render(plan, fmt, as_at=as_at), content_type=exports.content_type(fmt)
     )
-    filename = exports.export_filename(plan, fmt, as_at=today)
+    filename = exports.export_filename(plan, fmt, as_at=as_at)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
     if not plan.is_public:

@@ -1,5 +1,6 @@
 """Site-wide rules for requests and responses that no single view should have to remember."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -14,6 +15,15 @@ def refuse_nul_characters(get_response):
     def middleware(request):
         for key, values in request.GET.lists():
             if any(char in key or any(char in value for value in values) for char in FORBIDDEN):
+                if request.path.startswith("/api/"):
+                    # The API answers in JSON, errors included (api/schema_hooks.py).
+                    return JsonResponse(
+                        {
+                            "detail": "The query string has a NUL character, which no "
+                            "parameter accepts."
+                        },
+                        status=400,
+                    )
                 return render(request, "400.html", status=400)
         return get_response(request)
 

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "councils",
     "spreadsheets",
     "actionplans",
@@ -66,6 +68,8 @@ INSTALLED_APPS = [
     "scrutiny",
     "search",
     "home",
+    "following",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -364,7 +368,55 @@ def caches_for(redis_url: str) -> dict:
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = caches_for(REDIS_URL)
+
+# The open-data API (api/): read-only for everyone, with officers' progress updates posted
+# with a personal token. JSON only: DRF's browsable pages load scripts and styles the
+# Content-Security-Policy refuses, and /api/ documents the API in the site's own design.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.tokens.TokenMayWrite"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.tokens.TokenRateThrottle",
+        "api.tokens.AnonymousRateThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.LicensedPagination",
+    "EXCEPTION_HANDLER": "api.views.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Council action plans: open data API",
+    "DESCRIPTION": (
+        "Councils' action plans, their actions' progress as at any date, measures, scrutiny "
+        "recommendations and their responses, published impact assessments and committee "
+        "papers: what anyone may read on the website, as JSON. Officers post progress "
+        "updates to the actions they lead with a personal API token."
+    ),
+    "VERSION": "1",
+    "LICENSE": {
+        "name": "Open Government Licence v3.0",
+        "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    },
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema_hooks.add_error_responses",
+        "api.schema_hooks.describe_fields",
+    ],
+}
 if REDIS_URL:
     # Sessions in Redis: every server reads the same ones, and none touches the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     SESSION_CACHE_ALIAS = "sessions"
+
+# Personal API tokens (api/tokens.py): how many calls a token, and a signed-out visitor's
+# address, may make (DRF rate strings: "3600/hour", "60/minute").
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "3600/hour")
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "1200/hour")

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
+from django.views import defaults
 
 from config.health import health, live
 from councils.views import PasswordChangeView, PasswordResetConfirmView, PasswordResetView
@@ -26,4 +28,16 @@ urlpatterns = [
     path("", include("scrutiny.urls")),
     path("", include("search.urls")),
     path("", include("home.urls")),
+    path("", include("following.urls")),
+    path("", include("api.urls")),
 ]
+
+
+def not_found(request, exception):
+    """An address nothing answers: a page, or under /api/ the API's JSON error."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Nothing is at this address."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = not_found

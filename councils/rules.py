@@ -133,6 +133,13 @@ def authored(user, update) -> bool:
     return update is not None and update.author_id == user.pk
 
 
+@rules.predicate
+def token_may_write(user, token) -> bool:
+    """A request signed with a read-only API token changes nothing; a request with no token
+    (the site's own session) is left to the other rules."""
+    return token is None or token.can_write
+
+
 is_plan_editor = has_role(*PLAN_EDITOR_ROLES)
 is_reviewer = has_role(*REVIEWER_ROLES)
 is_council_admin = has_role(*ADMIN_ROLES)
@@ -160,6 +167,12 @@ rules.add_perm("councils.administer_council", is_superuser | is_council_admin)
 # Following a plan (home.Follow): anyone signed in, for a plan they may see (its view
 # checks Plan.objects.visible_to first; a plan they may not see is 404).
 rules.add_perm("home.follow_plan", rules.is_authenticated)
+# Personal API tokens (api.models.ApiToken): anyone signed in makes and revokes their own;
+# the account page finds tokens only among the person's own, so another's is 404.
+rules.add_perm("api.manage_own_tokens", rules.is_authenticated)
+# Writing through the API with a token. api.tokens.TokenMayWrite asks rules.has_perm with the
+# token (or None): user.has_perm would answer yes to any superuser, read-only token or not.
+rules.add_perm("api.write_with_token", token_may_write)
 rules.add_perm("reports.prepare_report", is_superuser | has_role(*REPORT_ROLES))
 rules.add_perm(
     "scrutiny.manage_recommendations",

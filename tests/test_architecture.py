@@ -19,6 +19,8 @@ LEVEL = {
     "reports": 4,
     "search": 5,
     "home": 5,
+    "following": 6,
+    "api": 6,
 }
 COMMANDS = {
     path.stem: path.parts[-4]

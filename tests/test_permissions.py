@@ -80,6 +80,29 @@ KEEPERS = REVIEWERS | {"democratic_services": 200}
 # The accessible HTML of a committee paper, not a page of the site.
 DOCUMENTS = {"front sheet", "whole report", "appendix", "published assessment form"}
 
+API_PLAN_PARTS = [
+    "plan",
+    "plan workstreams",
+    "plan actions",
+    "plan updates",
+    "plan measures",
+    "action",
+    "action updates",
+]
+API_PUBLIC = [
+    "api docs",
+    "api schema",
+    "open data",
+    "api councils",
+    "api council",
+    "api plans",
+    "api council actions",
+    "api recommendations",
+    "api assessments",
+    "api papers",
+    *(f"api public {what}" for what in API_PLAN_PARTS),
+]
+
 # Expected status for a user of the OWN council (rows) on the own council's URLs.
 OWN = {
     "home": PUBLIC,
@@ -104,6 +127,7 @@ OWN = {
     "private plan table": PLAN_READERS,
     "private action": PLAN_READERS,
     "my actions": SIGNED_IN,
+    "account": SIGNED_IN,
     "update public action": UPDATERS,
     "update private action": PRIVATE_UPDATERS,
     "approvals": REVIEWERS,
@@ -160,6 +184,22 @@ OWN = {
     "link actions": KEEPERS,
     "new action from recommendation": REVIEWERS,  # plan editors add actions to plans
     "import recommendations": KEEPERS,
+    # Feeds and calendars are open data: only a public plan has them.
+    "council feed": PUBLIC,
+    "public plan feed": PUBLIC,
+    "members plan feed": NOBODY,
+    "private plan feed": NOBODY,
+    "public plan calendar": PUBLIC,
+    "private plan calendar": NOBODY,
+    # Anyone who may see a plan gets its page; one not public says it has no email updates.
+    "email updates on public plan": PUBLIC,
+    "email updates on members plan": MEMBERS_ONLY,
+    "email updates on private plan": PLAN_READERS,
+    "email updates on ward": PUBLIC,
+    # The API answers what the website shows the same person (tests.world.api_urls).
+    **dict.fromkeys(API_PUBLIC, PUBLIC),
+    **{f"api members {what}": MEMBERS_ONLY for what in API_PLAN_PARTS},
+    **{f"api private {what}": PLAN_READERS for what in API_PLAN_PARTS},
 }
 # For a user of ANOTHER council, only public pages answer; everything else is 404
 # (signed-out visitors are still asked to sign in first).
@@ -181,6 +221,7 @@ OTHER_PUBLIC = {
     "site accessibility statement",
     "site privacy notice",
     "my actions",
+    "account",
     "export public plan",
     "papers",
     "public paper",
@@ -194,6 +235,12 @@ OTHER_PUBLIC = {
     "scrutiny register",
     "published scrutiny report",
     "published recommendation",
+    "council feed",
+    "public plan feed",
+    "public plan calendar",
+    "email updates on public plan",
+    "email updates on ward",
+    *API_PUBLIC,
 }
 
 

@@ -165,6 +165,7 @@ def urls(c: dict) -> dict[str, str]:
         "committees": reverse("actionplans:committee-list", args=[slug]),
         "alignment": reverse("actionplans:alignment", args=[slug]),
         "my actions": reverse("actionplans:my-actions"),
+        "account": reverse("api:account"),
         "update public action": reverse(
             "actionplans:action-update", args=[slug, "public-plan", a["public"].pk]
         ),
@@ -188,6 +189,59 @@ def urls(c: dict) -> dict[str, str]:
         **report_urls(c),
         **impact_urls(c),
         **scrutiny_urls(c),
+        **following_urls(c),
+        **api_urls(c),
+    }
+
+
+def api_urls(c: dict) -> dict[str, str]:
+    """The open-data API's addresses: GETs, with and without a plan one may not see."""
+    slug = c["council"].slug
+    a = c["actions"]
+    found = {
+        "api docs": reverse("api:docs"),
+        "api schema": reverse("api:schema"),
+        "open data": reverse("api:open-data", args=[slug]),
+        "api councils": reverse("api:council-list"),
+        "api council": reverse("api:council-detail", args=[slug]),
+        "api plans": reverse("api:plan-list", args=[slug]),
+        "api council actions": reverse("api:council-actions", args=[slug]),
+        "api recommendations": reverse("api:recommendations", args=[slug]),
+        "api assessments": reverse("api:assessments", args=[slug]),
+        "api papers": reverse("api:papers", args=[slug]),
+    }
+    for key in ("public", "members", "private"):
+        plan = [slug, f"{key}-plan"]
+        action = [*plan, a[key].pk]
+        found |= {
+            f"api {key} plan": reverse("api:plan-detail", args=plan),
+            f"api {key} plan workstreams": reverse("api:workstreams", args=plan),
+            f"api {key} plan actions": reverse("api:plan-actions", args=plan),
+            f"api {key} plan updates": reverse("api:plan-updates", args=plan),
+            f"api {key} plan measures": reverse("api:measures", args=plan),
+            f"api {key} action": reverse("api:action-detail", args=action),
+            f"api {key} action updates": reverse("api:action-updates", args=action),
+        }
+    return found
+
+
+def following_urls(c: dict) -> dict[str, str]:
+    slug = c["council"].slug
+    return {
+        "council feed": reverse("following:council-feed", args=[slug]),
+        "public plan feed": reverse("following:plan-feed", args=[slug, "public-plan"]),
+        "members plan feed": reverse("following:plan-feed", args=[slug, "members-plan"]),
+        "private plan feed": reverse("following:plan-feed", args=[slug, "private-plan"]),
+        "public plan calendar": reverse("following:plan-calendar", args=[slug, "public-plan"]),
+        "private plan calendar": reverse("following:plan-calendar", args=[slug, "private-plan"]),
+        "email updates on public plan": reverse("following:plan-email", args=[slug, "public-plan"]),
+        "email updates on members plan": reverse(
+            "following:plan-email", args=[slug, "members-plan"]
+        ),
+        "email updates on private plan": reverse(
+            "following:plan-email", args=[slug, "private-plan"]
+        ),
+        "email updates on ward": reverse("following:ward-email", args=[slug, c["ward"].pk]),
     }
 
 

@@ -294,6 +294,14 @@ def test_admin_changelist_and_first_object_open(client, info, settings):
     if info == ("django_tasks_database", "dbtaskresult"):  # the worker's queue, for operators
         settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
         generate_report.enqueue(0)
+    if info == ("api", "apitoken"):  # made by people on their account page
+        from api.models import ApiToken
+
+        ApiToken.issue(User.objects.get(username="admin"), "Power BI refresh", can_write=False)
+    if info == ("following", "emailfollow"):  # made by residents on a plan's page
+        from following.models import EmailFollow
+
+        EmailFollow.objects.create(email="resident@example.org", plan=Plan.objects.public()[0])
     prefix = "admin:{}_{}".format(*info)
     response = client.get(reverse(f"{prefix}_changelist"))
     assert response.status_code == 200

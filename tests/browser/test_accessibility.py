@@ -4,9 +4,11 @@ without JavaScript."""
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from actionplans.models import Action
+from actionplans.models import Action, Plan
 from councils.models import Department, Ward
+from following.models import EmailFollow
 from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,6 +36,11 @@ def test_every_page_meets_wcag_22_aa(live_server, page):
     ).get_absolute_url()
     lns = Department.objects.get(council__slug="norwich", name="Local Neighbourhood Services")
     lakenham = Ward.objects.get(council__slug="norwich", name="Lakenham")
+    following = EmailFollow.objects.create(
+        email="resident@example.org",
+        plan=Plan.objects.get(council__slug="norwich", slug="reducing-inequalities-2015-16"),
+        confirmed_at=timezone.now(),
+    )
     public_pages = [
         "/",
         "/councils/norwich/",
@@ -64,8 +71,15 @@ def test_every_page_meets_wcag_22_aa(live_server, page):
         "/privacy/",
         "/councils/norwich/accessibility/",
         "/councils/norwich/privacy/",
+        NORWICH_PLAN + "email-updates/",
+        f"/councils/norwich/wards/{lakenham.pk}/email-updates/",
+        f"/email-updates/confirm/{following.token}/",
+        f"/email-updates/unsubscribe/{following.token}/",
+        "/api/",
+        "/councils/norwich/open-data/",
     ]
     member_pages = [
+        "/account/",  # with no tokens; the walk below adds one and its once-only page
         CITY_PLAN + "?as_at=2013-09-30",
         CITY_PLAN + "actions/",
         CITY_PLAN + "equality-duty/",
@@ -99,6 +113,8 @@ def test_every_page_meets_wcag_22_aa(live_server, page):
         norwich_action,
         "/search/?q=universal+credit",
         "/councils/norwich/accessibility/",
+        NORWICH_PLAN + "email-updates/",
+        f"/email-updates/unsubscribe/{following.token}/",
     ]:
         check(path, " (375px wide)")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -106,6 +122,16 @@ def test_every_page_meets_wcag_22_aa(live_server, page):
     sign_in(page, base, "city-councillor")
     for path in member_pages:
         check(path, " (signed in)")
+
+    # Making an API token: the page that shows it once, then the account page listing it.
+    page.goto(f"{base}/account/")
+    page.fill("#id_name", "Power BI refresh")
+    page.check("#id_can_write")
+    page.click("button:has-text('Make token')")
+    assert page.locator("#new-token").is_visible()
+    if violations := axe_violations(page):
+        failures["/account/tokens/ (token made)"] = violations
+    check("/account/", " (with a token)")
 
     assert not failures, "\n".join(f"{p}:\n  " + "\n  ".join(v) for p, v in failures.items())
 
