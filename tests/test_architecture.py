@@ -1,5 +1,5 @@
 """The apps depend one way: councils <- spreadsheets <- actionplans <- impact, scrutiny <-
-reports. No module imports an app at its own level or above (inside functions too), no
+reports <- search, home <- following, api. No module imports an app at its own level or above (inside functions too), no
 template loads another app's template tags from below, and no command runs a command of an
 app above it."""
 
