@@ -76,16 +76,16 @@ def as_at_of(request, default: datetime.date) -> datetime.date:
 
 class ApiView(generics.GenericAPIView):
     """Every answer names its licence in a Link header; a signed-in person's answer is kept
-    by no shared cache, and anyone's varies by who asks."""
+    by no cache, and anyone's varies by who asks."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Link"] = f'<{LICENCE_URL}>; rel="license"'
         patch_vary_headers(response, ["Authorization", "Cookie"])
+        # Anyone's answer carries no lifetime, as the website's public pages do: a plan made
+        # private is gone from the next answer, not kept by a proxy for a while.
         if request.user.is_authenticated or request.method != "GET":
             patch_cache_control(response, private=True, no_store=True)
-        else:
-            patch_cache_control(response, public=True, max_age=60)
         return response
 
     @property

@@ -344,3 +344,18 @@ def test_no_query_string_makes_the_api_fail(client, world):
                 if response.status_code >= 500:
                     failures.append(f"{name} {url}?{params}: {response.status_code}")
     assert not failures, "\n".join(failures[:20])
+
+
+def test_a_plan_made_private_is_gone_from_the_next_answer(client, world):
+    own = world[0]
+    slug = own["council"].slug
+    url = api("plan-actions", slug, "public-plan")
+    first = get(client, url)
+    assert first.status_code == 200
+    assert "max-age" not in first.get("Cache-Control", "")  # no proxy keeps it for a while
+    plan = Plan.objects.get(council=own["council"], slug="public-plan")
+    plan.visibility = Plan.Visibility.PRIVATE
+    plan.save()
+    assert get(client, url).status_code == 404
+    assert get(client, api("council-actions", slug)).json()["count"] == 0
+    assert get(client, api("plan-list", slug)).json()["count"] == 0
