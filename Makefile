@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-# WeasyPrint's libraries and fonts, PDF tools for tests, and Chromium for the browser tests.
+# WeasyPrint's libraries and fonts, Cairo for charts in Word papers, PDF tools for tests,
+# Chromium for the browser tests and LibreOffice to open the Word papers in the tests.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	fonts-liberation2 poppler-utils chromium redis-server
+	fonts-liberation2 libcairo2 poppler-utils chromium redis-server libreoffice-writer-nogui
 
 .PHONY: run test test-fast test-browser install debs python-deps assets lint demo clean
 

@@ -961,3 +961,16 @@ def line_chart(
         unit_label=unit,
         axis_break=axis_break,
     )
+
+
+def chart_numbers(chart: StackedBarChart) -> tuple[list[str], list[tuple[str, list[int], int]]]:
+    """The numbers a stacked bar chart draws, as a table: a column for each entry of its
+    legend, a row for each bar, and each bar's total. Papers print it after the chart, so
+    that the numbers are there as text for every reader (and in Word, where the chart is a
+    picture)."""
+    labels = [item.label for item in chart.legend]
+    rows = []
+    for row in chart.rows:
+        counts = {segment.label: segment.count for segment in row.segments}
+        rows.append((row.label, [counts.get(label, 0) for label in labels], row.total))
+    return labels, rows

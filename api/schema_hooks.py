@@ -8,9 +8,9 @@ ERROR = {
     "description": "What went wrong: `detail` for the request as a whole, or a list of "
     "messages for each field or parameter that is wrong, under its name.",
     "properties": {"detail": {"type": "string"}},
-    "additionalProperties": {
-        "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]
-    },
+    # Messages by name: a list of words, or for a list of things (readings) a list of each
+    # one's messages by field.
+    "additionalProperties": True,
 }
 ERRORS = {
     "400": "A parameter or field is wrong: the answer says which, and why.",

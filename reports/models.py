@@ -430,6 +430,11 @@ class PublishedFile(models.Model):
     version = models.PositiveIntegerField()
     file = models.FileField(upload_to=published_path)
     sha256 = models.CharField(max_length=64)
+    # The same paper as a Word document, made from the same HTML (reports.wordpapers), for
+    # councils' committee systems; empty for versions published before Word papers.
+    word = models.FileField(upload_to=published_path, blank=True)
+    word_sha256 = models.CharField(max_length=64, blank=True)
+    word_size = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveIntegerField()
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -445,6 +450,10 @@ class PublishedFile(models.Model):
     @property
     def filename(self) -> str:
         return f"v{self.version}-{self.file.name.rsplit('/', 1)[-1]}"
+
+    @property
+    def word_filename(self) -> str:
+        return f"v{self.version}-{self.word.name.rsplit('/', 1)[-1]}"
 
 
 class ReportBuild(models.Model):

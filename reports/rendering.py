@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from actionplans.charts import stacked_bar_chart
+from actionplans.charts import chart_numbers, stacked_bar_chart
 from actionplans.dashboards import build_plan_dashboard
 from actionplans.models import Plan, plan_outline
 from actionplans.state import states
@@ -155,9 +155,13 @@ def appendix_context(appendix: Appendix) -> dict:
         if previous is not None:
             rows = states(plan.actions.all(), as_at, previous=previous.as_at)
             changes = [state for state in rows if state.has_changed]
+        columns, numbers = chart_numbers(chart)
         context.update(
             dashboard=dashboard,
             chart=dataclasses.replace(chart, summary=dashboard.chart_summary()),
+            chart_columns=columns,
+            chart_numbers=numbers,
+            chart_rows_label=plan.workstream_label,
             previous=previous,
             changes=changes,
         )
@@ -491,16 +495,71 @@ def _write_and_send(parts, sender) -> None:
         sender.close()
 
 
+class Alongside:
+    """`function(*args)` worked out in a forked copy of this process while this one goes on
+    (laying out the PDFs), where writes_in_parallel allows; `result()` waits for it. Like
+    write_alongside, the child never touches the database, and if it fails, dies or cannot
+    be started, the work is done here after all."""
+
+    def __init__(self, function, *args) -> None:
+        self.function, self.args, self.child, self.receiver = function, args, None, None
+        if not _writes_in_parallel():
+            return
+        context = multiprocessing.get_context("fork")
+        self.receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_run_and_send, args=(function, args, sender), daemon=True)
+        gc.freeze()
+        try:
+            child.start()
+            self.child = child
+        except (AssertionError, OSError):  # a daemonic process may not fork; none to spare
+            self.receiver.close()
+            self.receiver = None
+        finally:
+            gc.unfreeze()
+            sender.close()
+
+    def result(self, timeout: float = 300.0):
+        value = None
+        if self.child is not None:
+            try:
+                if self.receiver.poll(timeout):
+                    value = self.receiver.recv()
+            except EOFError:
+                pass
+            finally:
+                self.receiver.close()
+                if self.child.is_alive():
+                    self.child.kill()
+                self.child.join()
+        return value if value is not None else self.function(*self.args)
+
+
+def _run_and_send(function, args, sender) -> None:
+    gc.disable()  # a short-lived copy: its garbage goes when it exits
+    try:
+        sender.send(function(*args))
+    except Exception:  # the parent works it out itself
+        sender.send(None)
+    finally:
+        sender.close()
+
+
 def render_appendix_pdf(appendix: Appendix) -> bytes:
     return html_to_pdf(render_appendix_html(appendix))
 
 
-def render_plan_pdf(plan: Plan, as_at: datetime.date) -> bytes:
-    """A plan's progress as a PDF of its own, outside any committee report."""
+def plan_paper_html(plan: Plan, as_at: datetime.date) -> tuple[str, Paper]:
+    """A plan's progress as a paper of its own, outside any committee report: its HTML, for
+    the PDF and the Word document alike."""
     context = progress_context(plan, as_at, title=plan.title)
     section = render_to_string("reports/sections/plan_progress.html", context)
     paper = Paper(
         f"{plan.title}: progress as at {date_format(as_at, 'j F Y')} – {plan.council.name}",
         f"Every action of {plan.title} with its status as at {date_format(as_at, 'j F Y')}.",
     )
-    return html_to_pdf(document_html([section], paper, council=plan.council))
+    return document_html([section], paper, council=plan.council), paper
+
+
+def render_plan_pdf(plan: Plan, as_at: datetime.date) -> bytes:
+    return html_to_pdf(plan_paper_html(plan, as_at)[0])

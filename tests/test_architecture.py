@@ -1,7 +1,7 @@
 """The apps depend one way: councils <- spreadsheets <- actionplans <- impact, scrutiny <-
-reports <- search, home <- following, api. No module imports an app at its own level or above (inside functions too), no
-template loads another app's template tags from below, and no command runs a command of an
-app above it."""
+reports <- search, home <- following, api. No module imports an app at its own level or
+above (inside functions too), no template loads another app's template tags from below, and
+no command runs a command of an app above it."""
 
 import ast
 import re

@@ -94,6 +94,8 @@ def build_council(slug: str) -> dict:
             size=9,
         )
         published.file.save("front-sheet.pdf", ContentFile(b"%PDF-test"), save=False)
+        published.word.save("front-sheet.docx", ContentFile(b"PK-test"), save=False)
+        published.word_sha256, published.word_size = "1" * 64, 7
         published.save()
         build = report.builds.create(state="done", steps_total=3, steps_done=3, version=1)
         reports[key] = (report, published, build)
@@ -317,6 +319,20 @@ def report_urls(c: dict) -> dict[str, str]:
         ),
         "members paper": reverse(
             "reports:paper-file",
+            args=[slug, c["reports"]["members"][0].pk, c["reports"]["members"][1].pk],
+        ),
+        # The same papers in Word: the same rules.
+        "front sheet docx": reverse("reports:front-sheet-docx", args=r),
+        "whole report docx": reverse("reports:pack-docx", args=r),
+        "appendix docx": reverse("reports:appendix-docx", args=[*r, 1]),
+        "published word": reverse("reports:published-word", args=[*r, published.pk]),
+        "public paper word": reverse("reports:paper-word", args=[*r, published.pk]),
+        "exempt paper word": reverse(
+            "reports:paper-word",
+            args=[slug, c["reports"]["exempt"][0].pk, c["reports"]["exempt"][1].pk],
+        ),
+        "members paper word": reverse(
+            "reports:paper-word",
             args=[slug, c["reports"]["members"][0].pk, c["reports"]["members"][1].pk],
         ),
     }

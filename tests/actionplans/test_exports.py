@@ -517,8 +517,8 @@ def test_cli_refuses_an_unknown_plan(tmp_path):
 
 
 def test_cli_refuses_an_unknown_format(tmp_path):
-    with pytest.raises(CommandError, match="invalid choice: 'docx'"):
-        call_command("export_plan", NORWICH_PLAN, format="docx", out=str(tmp_path / "x.docx"))
+    with pytest.raises(CommandError, match="invalid choice: 'odt'"):
+        call_command("export_plan", NORWICH_PLAN, format="odt", out=str(tmp_path / "x.odt"))
 
 
 def test_cli_reports_an_unwritable_path(tmp_path):

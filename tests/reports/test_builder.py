@@ -301,7 +301,7 @@ def test_a_large_appendix_is_not_laid_out_in_the_request(clerk, monkeypatch):
     assert response.status_code == 409
     assert "Appendix 1 is generated when you publish" in response.content.decode()
     detail = clerk.get(report.get_absolute_url()).content.decode()
-    assert "PDF made when published" in detail
+    assert "PDF and Word made when published" in detail
 
 
 def test_report_page_queries_do_not_grow_with_appendices(clerk, django_assert_num_queries):

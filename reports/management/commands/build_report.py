@@ -1,7 +1,8 @@
-"""Write a committee report as PDFs: the whole report as one file, the front sheet, and each
-appendix, with their SHA-256. Nothing is stored or published: publish from the report page.
+"""Write a committee report as PDFs or Word documents: the whole report as one file, the
+front sheet, and each appendix, with their SHA-256. Nothing is stored or published: publish
+from the report page.
 
-python manage.py build_report 3 --out papers/cabinet-2015-11-04
+python manage.py build_report 3 --out papers/cabinet-2015-11-04 [--format docx]
 """
 
 import hashlib
@@ -14,11 +15,20 @@ from reports.services import generate_documents
 
 
 class Command(BaseCommand):
-    help = "Write a committee report (front sheet, each appendix, and the whole) as PDFs."
+    help = (
+        "Write a committee report (front sheet, each appendix, and the whole) as PDFs or Word "
+        "documents."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("report", type=int, help="The report's id.")
         parser.add_argument("--out", type=Path, required=True, help="The folder to write to.")
+        parser.add_argument(
+            "--format",
+            choices=["pdf", "docx"],
+            default="pdf",
+            help="PDF (the default) or Word (docx): the same papers from the same data.",
+        )
 
     def handle(self, *args, **options) -> None:
         report = (
@@ -34,11 +44,13 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot create {folder}: {error.strerror}.") from error
         documents = generate_documents(report)
+        fmt = options["format"]
         for document in documents:
-            path = folder / f"{document.name}.pdf"
-            path.write_bytes(document.pdf)
-            digest = hashlib.sha256(document.pdf).hexdigest()
-            self.stdout.write(f"{path}  {len(document.pdf):,} bytes  sha256 {digest}")
+            data = document.docx if fmt == "docx" else document.pdf
+            path = folder / f"{document.name}.{fmt}"
+            path.write_bytes(data)
+            digest = hashlib.sha256(data).hexdigest()
+            self.stdout.write(f"{path}  {len(data):,} bytes  sha256 {digest}")
         appendices = len(documents) - 2
         self.stdout.write(
             f"Built '{report}': the front sheet, {appendices} "

@@ -1,4 +1,5 @@
-"""Write a plan's actions to a file: an Excel workbook, CSV or JSON open data, or a PDF.
+"""Write a plan's actions to a file: an Excel workbook, CSV or JSON open data, or a PDF or
+Word document of its progress.
 
     python manage.py export_plan reducing-inequalities-2015-16 --format xlsx --out plan.xlsx
 
@@ -18,6 +19,7 @@ from actionplans.exports import FORMATS, render
 from actionplans.models import Plan
 from councils.models import Council
 from reports.rendering import render_plan_pdf
+from reports.wordpapers import render_plan_docx
 
 
 def iso_date(text: str) -> datetime.date:
@@ -54,11 +56,11 @@ def find_plan(identifier: str, council_slug: str | None = None) -> Plan:
 
 
 class Command(BaseCommand):
-    help = "Export a plan's actions as an Excel workbook (xlsx), CSV or JSON."
+    help = "Export a plan's actions as an Excel workbook (xlsx), CSV, JSON, PDF or Word (docx)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("plan", help="The plan's id or slug.")
-        parser.add_argument("--format", choices=[*FORMATS, "pdf"], required=True)
+        parser.add_argument("--format", choices=[*FORMATS, "pdf", "docx"], required=True)
         parser.add_argument("--out", type=Path, required=True, help="The file to write.")
         parser.add_argument(
             "--council", help="The council's slug, when several councils use the plan's slug."
@@ -74,10 +76,15 @@ class Command(BaseCommand):
         plan = find_plan(options["plan"], options["council"])
         fmt = options["format"]
         as_at = options["as_at"]
-        if fmt in ("xlsx", "pdf") and as_at is None:
+        if fmt in ("xlsx", "pdf", "docx") and as_at is None:
             as_at = timezone.localdate()
-        # PDFs come from the reports app, which builds on the plan exports.
-        data = render_plan_pdf(plan, as_at) if fmt == "pdf" else render(plan, fmt, as_at=as_at)
+        # Papers come from the reports app, which builds on the plan exports.
+        if fmt == "pdf":
+            data = render_plan_pdf(plan, as_at)
+        elif fmt == "docx":
+            data = render_plan_docx(plan, as_at)
+        else:
+            data = render(plan, fmt, as_at=as_at)
         path = Path(options["out"])  # call_command passes a string
         try:
             path.write_bytes(data)
