@@ -17,7 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 800}
 # Not pages: files, and links that change something or leave the site's own pages.
-SKIP = re.compile(r"/admin/|/logout|/download|\.(pdf|xlsx|csv|json|ics|docx)$|/export")
+# Files a browser downloads rather than shows: papers, exports, feeds and the API's schema.
+SKIP = re.compile(
+    r"/admin/|/logout|/download|\.(pdf|xlsx|csv|json|ics|docx|atom)$|/export|/api/schema/"
+)
 
 
 def kind(path: str) -> str:
