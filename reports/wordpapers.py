@@ -393,6 +393,11 @@ class WordPaper:
     # Tables ---------------------------------------------------------------------------
 
     def table(self, node: Node) -> None:
+        body = self.doc.element.body
+        blocks = [e for e in body.iterchildren() if e.tag != qn("w:sectPr")]
+        if blocks and blocks[-1].tag == qn("w:tbl"):
+            # Word joins two tables with nothing between them into one: keep them apart.
+            self.doc.add_paragraph()
         caption = next(
             (c for c in node.children if isinstance(c, Node) and c.tag == "caption"), None
         )

@@ -342,3 +342,15 @@ def test_a_large_plans_draft_is_made_by_publishing(client, settings, monkeypatch
         response = client.get(url)
         assert response.status_code == 409
         assert "Word document takes too long" in response.content.decode()
+
+
+def test_no_two_tables_touch(documents):
+    """Word joins two tables with nothing between them into one table (the impact form has
+    a table per category, one after another)."""
+    for label, document in documents.items():
+        body = [
+            element.tag
+            for element in Document(io.BytesIO(document.docx)).element.body.iterchildren()
+        ]
+        touching = [i for i in range(1, len(body)) if body[i] == body[i - 1] == qn("w:tbl")]
+        assert not touching, label
