@@ -109,7 +109,9 @@ def send_digest(follow_id: int, now: datetime.datetime) -> bool:
     day finds it not due. True if an email was sent."""
     with transaction.atomic():
         follow = (
-            EmailFollow.objects.select_for_update()
+            # Only the subscription's row is locked: PostgreSQL cannot lock the plan or ward
+            # joined to it, which may be missing (an outer join).
+            EmailFollow.objects.select_for_update(of=("self",))
             .due(now)
             .filter(pk=follow_id)
             .select_related("plan__council", "ward__council")

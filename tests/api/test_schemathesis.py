@@ -87,6 +87,21 @@ HYPOTHESIS = settings(
 )
 
 
+@pytest.fixture(autouse=True)
+def connections_kept_open():
+    """Each request through the WSGI application ends by closing the database connection if
+    it is old (Django's request_finished signal); in a test that connection holds the test's
+    transaction, so, as Django's own test client does, the signal is off meanwhile."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def call_and_validate(case, django_settings, headers: dict) -> None:
     django_settings.API_ANON_RATE = "100000/hour"
     django_settings.API_TOKEN_RATE = "100000/hour"
