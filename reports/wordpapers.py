@@ -384,11 +384,7 @@ class WordPaper:
         for key, value in (("val", "single"), ("sz", "8"), ("space", "0"), ("color", bar)):
             border.set(qn(f"w:{key}"), value)
         properties.append(border)
-        shading = OxmlElement("w:shd")
-        shading.set(qn("w:val"), "clear")
-        shading.set(qn("w:color"), "auto")
-        shading.set(qn("w:fill"), fill)
-        properties.append(shading)
+        properties.append(shading(fill))
 
     # Tables ---------------------------------------------------------------------------
 
@@ -479,11 +475,7 @@ class WordPaper:
 
     @staticmethod
     def _shade(cell, fill: str) -> None:
-        shading = OxmlElement("w:shd")
-        shading.set(qn("w:val"), "clear")
-        shading.set(qn("w:color"), "auto")
-        shading.set(qn("w:fill"), fill)
-        cell._tc.get_or_add_tcPr().append(shading)
+        cell._tc.get_or_add_tcPr().append(shading(fill))
 
     # Charts ---------------------------------------------------------------------------
 
@@ -514,6 +506,15 @@ class WordPaper:
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
+
+
+def shading(fill: str):
+    """A plain fill of colour `fill` (hex), for a run or a table cell."""
+    element = OxmlElement("w:shd")
+    element.set(qn("w:val"), "clear")
+    element.set(qn("w:color"), "auto")
+    element.set(qn("w:fill"), fill)
+    return element
 
 
 def share(total: float, least: list[float], natural: list[float]) -> list[float]:
