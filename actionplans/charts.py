@@ -335,6 +335,12 @@ class _SvgChart:
     def desc_id(self) -> str:
         return f"{self.chart_id}-desc"
 
+    @property
+    def alternative_text(self) -> str:
+        """The chart in words where a picture carries one text (a PDF Figure's /Alt, a Word
+        picture's description): its title, then its reading."""
+        return f"{self.title.rstrip('.')}. {self.summary}"
+
 
 @dataclass(frozen=True)
 class StackedBarChart(_SvgChart):

@@ -30,6 +30,7 @@ from actionplans.dashboards import build_plan_dashboard
 from actionplans.models import Plan, plan_outline
 from actionplans.state import states
 from councils.models import Rag
+from reports import pdftags
 from reports.models import Appendix, CommitteeReport
 
 
@@ -49,6 +50,8 @@ def _page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
 
 if isinstance(pydyf.PDF.__dict__.get("page_references"), property):
     pydyf.PDF.page_references = property(_page_references)
+
+pdftags.stamp_elements()
 
 STATIC_PREFIX = "/" + settings.STATIC_URL.lstrip("/")
 BASE_URL = "https://report.invalid/"  # a base no fetch can reach: relative URLs hit the fetcher
@@ -395,9 +398,10 @@ def lay_out(html: str, sections: int = 1):
 
 
 def write_pdf(document) -> bytes:
-    """A tagged PDF/UA-1 file of laid-out pages, fonts embedded."""
+    """A tagged PDF/UA-1 file of laid-out pages, fonts embedded, its structure tree
+    finished by reports.pdftags."""
     with fewer_full_collections():
-        return document.write_pdf(pdf_variant="pdf/ua-1")
+        return pdftags.finish(document.write_pdf(pdf_variant="pdf/ua-1"))
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -500,7 +500,7 @@ class WordPaper:
         picture = self.doc.inline_shapes[-1]
         properties = picture._inline.docPr
         properties.set("descr", " ".join(part for part in (title, desc) if part))
-        properties.set("title", title or "Chart")
+        properties.set("title", svg.attrs.get("data-title") or title or "Chart")
 
     def write(self) -> bytes:
         out = io.BytesIO()
