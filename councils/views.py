@@ -69,7 +69,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 # When the software's own statement and notice (templates/councils/) were written; a council
 # that reviews its wording records its own date (Council.*_reviewed_on).
-STATEMENTS_PREPARED_ON = datetime.date(2026, 12, 3)
+STATEMENTS_PREPARED_ON = datetime.date(2026, 12, 7)
 
 
 def in_words(seconds: float) -> str:

@@ -307,3 +307,13 @@ def test_dashboards_have_a_print_button_hidden_until_javascript_shows_it(client,
         assert not PRINT_BUTTON.search(html)
         return
     assert len(PRINT_BUTTON.findall(html)) == 1, name
+
+
+def test_the_statement_says_how_papers_are_checked_and_what_is_not(client):
+    """What the papers' checks cover (tests/reports/test_paper_accessibility.py) and what
+    a person has still to check, in the statement a resident reads."""
+    text = text_of(client.get(reverse("councils:accessibility")))
+    assert "passes an automated PDF/UA-1 checker" in text
+    assert "in PDF and in Word" in text
+    assert "nobody has yet checked by hand, with a screen reader" in text
+    assert "each chart’s description is enough" in text

@@ -38,7 +38,7 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def documents(django_db_blocker, tmp_path_factory):
+def documents(django_db_setup, django_db_blocker):
     """The demo Cabinet report with an appendix of every kind, made once: its PDFs and Word
     documents by label."""
     with django_db_blocker.unblock():
