@@ -400,8 +400,9 @@ def lay_out(html: str, sections: int = 1):
 def write_pdf(document) -> bytes:
     """A tagged PDF/UA-1 file of laid-out pages, fonts embedded, its structure tree
     finished by reports.pdftags."""
-    with fewer_full_collections():
-        return pdftags.finish(document.write_pdf(pdf_variant="pdf/ua-1"))
+    with fewer_full_collections(), pdftags.recording() as found:
+        data = document.write_pdf(pdf_variant="pdf/ua-1")
+    return pdftags.finish(data, found)
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -183,7 +183,7 @@ def test_weasyprints_own_tags_fail_these_checks(monkeypatch, tmp_path):
     report = report_with_every_kind()
     appendix = report.appendices.get(kind="plan_progress", order=1)
     html = render_appendix_html(appendix)
-    monkeypatch.setattr(pdftags, "finish", lambda data: data)
+    monkeypatch.setattr(pdftags, "finish", lambda data, found=None: data)
     problems = check_pdf(
         rendering.html_to_pdf(html), html, appendix_paper(appendix).title, tmp_path
     )
