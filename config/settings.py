@@ -154,8 +154,37 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the product keeps (published papers and their Word versions) go through STORAGES'
+# default: the filesystem under MEDIA_ROOT, the embedded default; or, with
+# AWS_STORAGE_BUCKET_NAME set, an S3 bucket through django-storages, which every app server
+# and worker shares (docs/deployment.md). Any S3-compatible service with
+# AWS_S3_ENDPOINT_URL. Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY
+# or the machine's role, as boto3 finds them; none are kept in settings. The bucket stays
+# private: objects get no ACL of their own, and a paper is only ever streamed through the
+# app after its access check (reports.views), never linked to.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+
+
+def file_storage(bucket: str, env=os.environ) -> dict:
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env.get("AWS_S3_REGION_NAME") or None,
+            "location": env.get("AWS_LOCATION", ""),
+            "default_acl": None,  # the bucket's own: private
+            "querystring_auth": True,  # any URL made is signed...
+            "querystring_expire": 300,  # ...and good for five minutes
+            "file_overwrite": False,  # a published paper is never written over
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(AWS_STORAGE_BUCKET_NAME),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -501,12 +501,22 @@ class ReportBuild(models.Model):
         return self.state in (self.State.QUEUED, self.State.RUNNING)
 
     @property
+    def storage_failed(self) -> bool:
+        """It failed because file storage did not take the papers (services.StorageFailed)."""
+        return self.error.startswith("StorageFailed")
+
+    @property
     def failure_message(self) -> str:
         """What went wrong, in words for democratic services."""
         if self.worker_lost:
             return (
                 f"The worker making the documents stopped before it finished ({self.steps_done} "
                 f"of {self.steps_total} done), so nothing was published. Publish again."
+            )
+        if self.storage_failed:
+            return (
+                "The file storage the papers are kept in did not answer, so nothing was "
+                "published. Try again shortly."
             )
         return "The documents could not be generated, so nothing was published."
 

@@ -47,6 +47,11 @@ class BuildInProgress(Exception):
     """The report is already being generated: one build at a time per report."""
 
 
+class StorageFailed(Exception):
+    """File storage did not take a paper: nothing of the version is kept, in the database
+    or in storage, and publishing again may work."""
+
+
 class BuildLost(Exception):
     """The build was declared lost (its worker seemed gone) while it was still running."""
 
@@ -385,6 +390,32 @@ def _store(build: ReportBuild, documents: list[Document], facts: Facts) -> list[
         for (kind, pk), (title, public) in sorted(facts.sources.items())
     )
     files = []
+    written: list[tuple[object, str]] = []  # (storage, name) of each file stored so far
+    try:
+        _write_files(report, publication, version, build, documents, files, written)
+    except Exception:
+        # The transaction rolls back the version; take back what storage did take, so
+        # that no file is left that no version points at.
+        for storage, name in written:
+            try:
+                storage.delete(name)
+            except Exception:
+                logger.exception("Could not remove %s after a failed publication", name)
+        raise
+    _progress(
+        build,
+        state=ReportBuild.State.DONE,
+        steps_done=build.steps_total,
+        step_label="",
+        version=version,
+        finished_at=timezone.now(),
+    )
+    return files
+
+
+def _write_files(report, publication, version, build, documents, files, written) -> None:
+    """Each document's PDF and Word file written to storage, with its row; `written` and
+    `files` grow as each is done."""
     for order, document in enumerate(documents):
         published = PublishedFile(
             report=report,
@@ -398,22 +429,25 @@ def _store(build: ReportBuild, documents: list[Document], facts: Facts) -> list[
             size=len(document.pdf),
             generated_by=build.requested_by,
         )
-        published.file.save(f"{document.name}.pdf", ContentFile(document.pdf), save=False)
+        _stored(published.file, f"{document.name}.pdf", document.pdf, written)
         if document.docx:
             published.word_sha256 = hashlib.sha256(document.docx).hexdigest()
             published.word_size = len(document.docx)
-            published.word.save(f"{document.name}.docx", ContentFile(document.docx), save=False)
+            _stored(published.word, f"{document.name}.docx", document.docx, written)
         published.save()
         files.append(published)
-    _progress(
-        build,
-        state=ReportBuild.State.DONE,
-        steps_done=build.steps_total,
-        step_label="",
-        version=version,
-        finished_at=timezone.now(),
-    )
-    return files
+
+
+def _stored(field, name: str, data: bytes, written: list) -> None:
+    """`data` saved to storage as the file of `field`, noted in `written`; any failure of
+    storage (a disk, a bucket that does not answer) is a StorageFailed."""
+    try:
+        field.save(name, ContentFile(data), save=False)
+    except Exception as error:
+        raise StorageFailed(
+            f"File storage did not take {name} ({type(error).__name__}: {error})"
+        ) from error
+    written.append((field.storage, field.name))
 
 
 _SOURCE_FIELD = {

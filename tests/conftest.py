@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from actionplans.models import Action, Plan, Workstream
 from councils.models import Council, Department, Membership, Status, User
+from tests.s3_server import s3_endpoint, s3_storage  # noqa: F401  (an S3-compatible server)
 from tests.world import world  # noqa: F401  (a fixture: two councils, every role)
 
 

@@ -80,14 +80,25 @@ def sql(env: dict, code: str) -> str:
     return manage(env, "shell", "--no-imports", "-c", code).strip()
 
 
+def own_folder(env: dict, folder: Path | None) -> tuple[dict, Path]:
+    """A process's environment and working folder: the project's, or with `folder` an
+    empty folder of its own with its own MEDIA_ROOT, the code found through PYTHONPATH, as
+    on a machine of its own where only the shared services are shared."""
+    if folder is None:
+        return env, ROOT
+    folder.mkdir(parents=True, exist_ok=True)
+    return {**env, "MEDIA_ROOT": str(folder / "media"), "PYTHONPATH": str(ROOT)}, folder
+
+
 @contextmanager
-def gunicorn(env: dict, workers: int = 3, threads: int = 2):
+def gunicorn(env: dict, workers: int = 3, threads: int = 2, folder: Path | None = None):
     """The site served by gunicorn with the production configuration file."""
     port = free_port()
+    env, cwd = own_folder(env, folder)
     process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--no-control-socket",
-         "config.wsgi"],
-        cwd=ROOT,
+        [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+         "--no-control-socket", "config.wsgi"],
+        cwd=cwd,
         env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers),
              "GUNICORN_THREADS": str(threads), "GUNICORN_ACCESS_LOG": "/dev/null"},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -112,11 +123,12 @@ def gunicorn(env: dict, workers: int = 3, threads: int = 2):
             process.kill()
 
 
-def start_worker(env: dict) -> subprocess.Popen:
+def start_worker(env: dict, folder: Path | None = None) -> subprocess.Popen:
     """`manage.py db_worker`, as `make run` and the systemd unit start it."""
+    env, cwd = own_folder(env, folder)
     return subprocess.Popen(
-        [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [PYTHON, str(ROOT / "manage.py"), "db_worker", "--no-reload", "--interval", "0.2"],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )  # fmt: skip
 
@@ -145,6 +157,42 @@ class Browser:
                 return response.status, response.read().decode(errors="replace"), response.headers
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace"), error.headers
+
+    def upload(
+        self, path: str, fields: dict, field: str, name: str, content: bytes
+    ) -> tuple[int, str, dict]:
+        """A form with a file, posted as a browser posts it (multipart/form-data)."""
+        boundary = uuid.uuid4().hex
+        parts = []
+        for key, value in {"csrfmiddlewaretoken": self.csrf(), **fields}.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+                f"{value}\r\n".encode()
+            )
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            self.base + path,
+            data=b"".join(parts),
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode(errors="replace"), response.headers
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace"), error.headers
+
+    def raw(self, path: str) -> tuple[int, bytes]:
+        """A download: its status and bytes."""
+        try:
+            with self.opener.open(urllib.request.Request(self.base + path), timeout=60) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
 
     def get(self, path: str) -> tuple[int, str]:
         status, text, _ = self.request(path)
