@@ -19,14 +19,9 @@ pytestmark = pytest.mark.django_db
 CONFIDENTIAL = "The negotiating position on the Lakenham site is 1.2 million pounds."
 
 
-@pytest.fixture(params=["disk", "bucket"])
-def report(request, settings, tmp_path):
-    """The demo Cabinet report, its papers kept on the local disk (the embedded default)
-    or in a bucket on an S3-compatible server (production's): every test runs on both."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    if request.param == "bucket":
-        request.getfixturevalue("s3_storage")
-    return CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+@pytest.fixture
+def report(stored_report):
+    return stored_report
 
 
 @pytest.fixture

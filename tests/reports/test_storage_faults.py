@@ -8,18 +8,15 @@ import pytest
 from django.core.files.storage import default_storage, storages
 
 from councils.models import User
-from reports.models import CommitteeReport, Publication, PublishedFile, ReportBuild
+from reports.models import Publication, PublishedFile, ReportBuild
 from reports.services import StorageFailed, publish_report
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["disk", "bucket"])
-def report(request, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    if request.param == "bucket":
-        request.getfixturevalue("s3_storage")
-    return CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+@pytest.fixture
+def report(stored_report):
+    return stored_report
 
 
 @pytest.fixture
