@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a database that does not answer, anywhere below, is a 503 page (not a 500).
+    "config.unavailable.service_unavailable_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -168,6 +170,8 @@ AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 def file_storage(bucket: str, env=os.environ) -> dict:
     if not bucket:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    from botocore.config import Config
+
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -179,6 +183,11 @@ def file_storage(bucket: str, env=os.environ) -> dict:
             "querystring_auth": True,  # any URL made is signed...
             "querystring_expire": 300,  # ...and good for five minutes
             "file_overwrite": False,  # a published paper is never written over
+            # A store that is away is found out in seconds, not minutes: a download answers
+            # 503 and publishing fails cleanly (reports.services.StorageFailed).
+            "client_config": Config(
+                connect_timeout=3, read_timeout=30, retries={"max_attempts": 3}
+            ),
         },
     }
 
@@ -388,7 +397,13 @@ def caches_for(redis_url: str) -> dict:
                 "OPTIONS": {"MAX_ENTRIES": 500},
             }
         }
-    shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    # Redis is an accelerator: config.cache.ForgivingRedisCache treats its errors as
+    # misses. A short connect timeout, so that a Redis that is away costs little.
+    shared = {
+        "BACKEND": "config.cache.ForgivingRedisCache",
+        "LOCATION": redis_url,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+    }
     return {
         "default": {**shared, "KEY_PREFIX": "pages"},
         "sessions": {**shared, "KEY_PREFIX": "sessions"},
@@ -441,8 +456,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 if REDIS_URL:
-    # Sessions in Redis: every server reads the same ones, and none touches the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions read from Redis and kept in the database too (cached_db): every server reads
+    # the same ones, and nobody is signed out when Redis restarts or is away.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     SESSION_CACHE_ALIAS = "sessions"
 
 # Personal API tokens (api/tokens.py): how many calls a token, and a signed-out visitor's

@@ -52,6 +52,16 @@ class StorageFailed(Exception):
     or in storage, and publishing again may work."""
 
 
+def missing_from_storage(error: Exception) -> bool:
+    """Whether `error`, from reading a stored file, says storage has no such file (rather
+    than that storage did not answer): the disk's FileNotFoundError, or S3's 404."""
+    if isinstance(error, FileNotFoundError):
+        return True
+    response = getattr(error, "response", None)  # botocore's ClientError
+    code = str(response.get("Error", {}).get("Code")) if isinstance(response, dict) else ""
+    return code in ("404", "NoSuchKey")
+
+
 class BuildLost(Exception):
     """The build was declared lost (its worker seemed gone) while it was still running."""
 

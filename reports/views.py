@@ -3,6 +3,8 @@ reports, and see every version they published; anyone may download a version tha
 published as a public paper and still is one (Publication.objects.public). People outside a
 council get 404 on its report-building pages."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from config.unavailable import StorageUnavailable
 from councils.models import Council
 from councils.rules import council_for
 from impact.models import Assessment
@@ -42,6 +45,7 @@ from reports.rendering import (
 from reports.services import (
     BuildInProgress,
     fail_if_lost,
+    missing_from_storage,
     move_appendix,
     publishing_problems,
     remove_appendix,
@@ -49,6 +53,8 @@ from reports.services import (
     start_build,
 )
 from reports.wordpapers import html_to_docx
+
+logger = logging.getLogger(__name__)
 
 # Above this many actions an appendix is laid out only by the background worker: WeasyPrint
 # takes about 25 ms a row, so this keeps a request under about two seconds.
@@ -269,9 +275,24 @@ def _assessment(request, council_slug: str, pk: int) -> Assessment:
     )
 
 
+def _opened(field):
+    """A stored paper opened for reading: Http404 if storage no longer has it (logged: a
+    published paper must never go missing; verify_papers finds such), StorageUnavailable
+    (a 503 page) if storage does not answer."""
+    try:
+        handle = field.open("rb")
+        handle.read(0)  # S3 fetches on first read: fail here, not half-way through sending
+        return handle
+    except Exception as error:
+        if missing_from_storage(error):
+            logger.error("Published file %s is missing from storage", field.name)
+            raise Http404 from error
+        raise StorageUnavailable(f"Could not read {field.name}") from error
+
+
 def _download(published: PublishedFile) -> FileResponse:
     return FileResponse(
-        published.file.open("rb"),
+        _opened(published.file),
         content_type="application/pdf",
         as_attachment=True,
         filename=published.filename,
@@ -286,7 +307,7 @@ def _download_word(published: PublishedFile) -> FileResponse:
     if not published.word:
         raise Http404
     return FileResponse(
-        published.word.open("rb"),
+        _opened(published.word),
         content_type=WORD_TYPE,
         as_attachment=True,
         filename=published.word_filename,
