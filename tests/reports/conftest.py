@@ -13,3 +13,15 @@ def stored_report(request, settings, tmp_path):
     if request.param == "bucket":
         request.getfixturevalue("s3_storage")
     return CommitteeReport.objects.get(council__slug="norwich", item_number="8")
+
+
+@pytest.fixture
+def stand_in_pdfs(monkeypatch):
+    """Stand-in PDFs, one for the pack and each part, for tests about storing and serving
+    papers rather than their layout."""
+    monkeypatch.setattr(
+        "reports.services.papers_to_pdf",
+        lambda sections, pack, parts, **kw: [
+            f"%PDF stand-in {p.title}".encode() for p in [pack, *parts]
+        ],
+    )

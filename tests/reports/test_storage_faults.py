@@ -19,16 +19,6 @@ def report(stored_report):
     return stored_report
 
 
-@pytest.fixture
-def fast_pdfs(monkeypatch):
-    monkeypatch.setattr(
-        "reports.services.papers_to_pdf",
-        lambda sections, pack, parts, **kw: [
-            f"%PDF stand-in {p.title}".encode() for p in [pack, *parts]
-        ],
-    )
-
-
 def stored_names(settings) -> set[str]:
     """Every file in storage, wherever it is kept."""
     storage = default_storage
@@ -43,7 +33,7 @@ def stored_names(settings) -> set[str]:
 
 
 def test_storage_failing_part_way_publishes_nothing_and_leaves_nothing(
-    report, fast_pdfs, monkeypatch, settings
+    report, stand_in_pdfs, monkeypatch, settings
 ):
     storage = storages["default"]
     real_save = storage._save

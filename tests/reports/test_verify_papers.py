@@ -14,16 +14,6 @@ from reports.services import publish_report
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fast_pdfs(monkeypatch):
-    monkeypatch.setattr(
-        "reports.services.papers_to_pdf",
-        lambda sections, pack, parts, **kw: [
-            f"%PDF stand-in {p.title}".encode() for p in [pack, *parts]
-        ],
-    )
-
-
 def verify(*args) -> tuple[str, str | None]:
     out = io.StringIO()
     try:
@@ -33,14 +23,14 @@ def verify(*args) -> tuple[str, str | None]:
     return out.getvalue(), None
 
 
-def test_papers_as_published_pass(stored_report, fast_pdfs):
+def test_papers_as_published_pass(stored_report, stand_in_pdfs):
     files = publish_report(stored_report, by=None)
     out, failed = verify()
     assert failed is None
     assert f"All {2 * len(files)} published files are as they were published." in out
 
 
-def test_an_altered_and_a_missing_paper_are_named(stored_report, fast_pdfs):
+def test_an_altered_and_a_missing_paper_are_named(stored_report, stand_in_pdfs):
     files = publish_report(stored_report, by=None)
     publish_report(stored_report, by=None)  # version 2, left alone
     altered, missing = files[1], files[2]
