@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 kinds.append(("Word", published.word, published.word_sha256))
             for kind, field, expected in kinds:
                 checked += 1
-                problem = self.check(field, expected)
+                problem = self.problem_with(field, expected)
                 if problem:
                     problems += 1
                     report = published.report
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(f"All {checked} published files are as they were published.")
 
     @staticmethod
-    def check(field, expected: str) -> str | None:
+    def problem_with(field, expected: str) -> str | None:
         if not field.name:
             return "MISSING (no file recorded)"
         try:
