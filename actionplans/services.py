@@ -152,7 +152,14 @@ def record_update(
     from another council, a red or amber status without commentary, a revised deadline
     without a reason). An update dated before the latest one is kept in the history but does
     not replace the current status."""
-    action = Action.objects.select_for_update().select_related("plan__council").get(pk=action.pk)
+    # Only the action's row is locked: FOR UPDATE of a join locks every row joined, and two
+    # officers saving different actions of one council each held the council's row, then
+    # deadlocked raising its content version (bench/soak.py found it on PostgreSQL).
+    action = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("plan__council")
+        .get(pk=action.pk)
+    )
     if expected_version is not None and action.version != expected_version:
         raise changes_since(action, expected_version)
     reported_on = reported_on or timezone.localdate()
