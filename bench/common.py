@@ -51,6 +51,18 @@ def create_council(department_names: list[str]):
     return tag, council, statuses, departments
 
 
+def stop(process) -> None:
+    """Stop a process started in a session of its own, and everything it started."""
+    import signal
+    import subprocess
+
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
 def database_label() -> str:
     """The database the figures were measured on, with its version."""
     from django.db import connection

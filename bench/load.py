@@ -41,7 +41,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -50,7 +49,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import PROJECT_ROOT, database_label, setup_django
+from common import PROJECT_ROOT, database_label, setup_django, stop
 
 # One key for this process and the servers, so the session made here signs the officer in
 # there.
@@ -118,14 +117,6 @@ def start_gunicorn(port: int, workers: int, static_root: str, **extra: str) -> s
             time.sleep(0.2)
     stop(process)
     sys.exit("FAILED: gunicorn did not start:\n" + process.stderr.read().decode()[-2000:])
-
-
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> dict:

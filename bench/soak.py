@@ -38,7 +38,6 @@ import random
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -52,7 +51,9 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import PROJECT_ROOT, stop  # noqa: E402
+
 PYTHON = sys.executable
 PASSWORD = "demo-council-2015"
 
@@ -86,14 +87,6 @@ def start(command: list[str], env: dict, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
         command, env=env, cwd=cwd, stdout=output, stderr=output, start_new_session=True
     )
-
-
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def wait_until_up(url: str) -> None:
