@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -124,19 +125,31 @@ def gunicorn(env: dict, workers: int = 3, threads: int = 2, folder: Path | None 
 
 
 def start_worker(env: dict, folder: Path | None = None) -> subprocess.Popen:
-    """`manage.py db_worker`, as `make run` and the systemd unit start it."""
+    """`manage.py db_worker`, as `make run` and the systemd unit start it. What it prints
+    goes to a temporary file, read by `worker_output()` when a test fails."""
     env, cwd = own_folder(env, folder)
-    return subprocess.Popen(
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the process, by kill()
+    process = subprocess.Popen(
         [PYTHON, str(ROOT / "manage.py"), "db_worker", "--no-reload", "--interval", "0.2"],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
+    process.log = log
+    return process
+
+
+def worker_output(process: subprocess.Popen, characters: int = 3000) -> str:
+    """The end of what a worker started by `start_worker` has printed so far."""
+    process.log.seek(0)
+    return process.log.read().decode(errors="replace")[-characters:]
 
 
 def kill(process: subprocess.Popen) -> None:
     """As the kernel's OOM killer or a power cut would: no chance to tidy up."""
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
+    log = getattr(process, "log", None)
+    if log is not None:
+        log.close()
 
 
 class Browser:

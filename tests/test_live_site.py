@@ -9,7 +9,16 @@ import time
 import pytest
 from django.db import connection
 
-from tests.live import Browser, form_value, gunicorn, kill, live_database, sql, start_worker
+from tests.live import (
+    Browser,
+    form_value,
+    gunicorn,
+    kill,
+    live_database,
+    sql,
+    start_worker,
+    worker_output,
+)
 
 pytestmark = pytest.mark.live
 
@@ -78,14 +87,16 @@ def test_six_people_saving_the_same_form_at_once_on_sqlite(site):
     assert saved == "1"
 
 
-def wait_for(condition, seconds: float, message: str):
+def wait_for(condition, seconds: float, message, *, interval: float = 0.1):
+    """Poll `condition` until it gives something true; else fail with `message`, or what
+    `message()` says when it is a function (read only then, as it explains the failure)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
-        time.sleep(0.1)
-    raise AssertionError(message)
+        time.sleep(interval)
+    raise AssertionError(message() if callable(message) else message)
 
 
 def test_a_worker_killed_mid_build_is_detected_and_publishing_works_again(site):
@@ -95,6 +106,25 @@ def test_a_worker_killed_mid_build_is_detected_and_publishing_works_again(site):
         "from reports.models import CommitteeReport; "
         "print(CommitteeReport.objects.get(council__slug='norwich', item_number='8').pk)",
     )
+    # The demo report is laid out in well under a second, too quick to be sure of catching
+    # the worker in the middle on a busy machine: its first plan gains 500 actions, so the
+    # build takes some seconds, as a real corporate plan's does.
+    sql(
+        env,
+        "import copy\n"
+        "from actionplans.models import Action\n"
+        "from reports.models import CommitteeReport\n"
+        f"report = CommitteeReport.objects.get(pk={report})\n"
+        "plan = report.appendices.order_by('order').first().plan\n"
+        "base = plan.actions.order_by('pk').first()\n"
+        "copies = []\n"
+        "for i in range(500):\n"
+        "    action = copy.copy(base)\n"
+        "    action.pk, action.reference, action.order = None, f'{i + 100}.', 1000 + i\n"
+        "    action.title = f'Further action {i + 1}: {base.title}'\n"
+        "    copies.append(action)\n"
+        "Action.objects.bulk_create(copies)\n",
+    )
     page = f"/councils/norwich/reports/{report}/"
     clerk = Browser(base)
     clerk.sign_in("norwich-democratic-services")
@@ -103,13 +133,28 @@ def test_a_worker_killed_mid_build_is_detected_and_publishing_works_again(site):
         status, _, headers = clerk.post(page + "publish/", {})
         assert status == 302
         html = clerk.get(page)[1]
-        status_url = re.search(r'data-status-url="([^"]+)"', html).group(1)
+        found = re.search(r'data-status-url="([^"]+)"', html)
+        assert found, "the build is not shown as under way:\n" + worker_output(worker)
+        status_url = found.group(1)
+
+        seen = []
 
         def running():
             data = clerk.request(status_url)[1]
+            if not seen or seen[-1] != data:
+                seen.append(data)
             return '"state": "running"' in data and '"steps_done": 0' not in data
 
-        wait_for(running, 60, "the worker never got past the front sheet")
+        wait_for(
+            running,
+            60,
+            lambda: (
+                "the worker never got past the front sheet; the status went "
+                + " then ".join(seen)
+                + "\nThe worker printed:\n"
+                + worker_output(worker)
+            ),
+        )
     finally:
         kill(worker)
     # The page finds the worker gone (its process has ended on this machine).
