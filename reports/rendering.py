@@ -458,17 +458,16 @@ def write_alongside(pack, parts) -> list[bytes]:
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_write_and_send, args=(parts, sender), daemon=True)
-    # Frozen, the objects the two processes share are never scanned by the child's garbage
-    # collector, which would otherwise write to (and so copy) every page of the heap.
-    gc.freeze()
+    # The child turns its garbage collector off, so that it never scans (and so copies)
+    # the heap it shares with this process. Not gc.freeze() here: gc.unfreeze() puts every
+    # object, the garbage of the paper just laid out too, in the oldest generation without
+    # counting it towards a full collection, and a worker grew by 10 MB a publication.
     try:
         child.start()
     except (AssertionError, OSError):  # a daemonic process may not fork; none to spare
         receiver.close()
         sender.close()
         return write_pdfs([pack, *parts])
-    finally:
-        gc.unfreeze()
     sender.close()
     written = None
     try:
@@ -513,15 +512,13 @@ class Alongside:
         context = multiprocessing.get_context("fork")
         self.receiver, sender = context.Pipe(duplex=False)
         child = context.Process(target=_run_and_send, args=(function, args, sender), daemon=True)
-        gc.freeze()
-        try:
+        try:  # not gc.freeze(): see write_alongside
             child.start()
             self.child = child
         except (AssertionError, OSError):  # a daemonic process may not fork; none to spare
             self.receiver.close()
             self.receiver = None
         finally:
-            gc.unfreeze()
             sender.close()
 
     def result(self, timeout: float = 300.0):
