@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command, made to outlast the database.
+    "reports",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -63,7 +65,6 @@ INSTALLED_APPS = [
     "councils",
     "spreadsheets",
     "actionplans",
-    "reports",
     "impact",
     "scrutiny",
     "search",
@@ -368,6 +369,8 @@ LOGGING = {
 # While it lays out a report, the worker writes a heartbeat this often; a build with none for
 # 90 s is taken as lost (reports.services.STALLED_AFTER) and can be published again.
 REPORT_HEARTBEAT_SECONDS = float(os.environ.get("REPORT_HEARTBEAT_SECONDS", "5"))
+# When the database does not answer, the worker tries again after 1 s, then 2, 4... up to this.
+REPORT_WORKER_RETRY_SECONDS = float(os.environ.get("REPORT_WORKER_RETRY_SECONDS", "10"))
 
 # Public pages (signed-out visitors) and each plan page's rendered body are served from the
 # default cache; see actionplans/caching.py and actionplans.views.plan_body. Their keys

@@ -4,11 +4,12 @@ design, /healthz says the database is down, and as soon as PostgreSQL is back th
 gunicorn serves again, with no restart."""
 
 import os
+import time
 
 import pytest
 
-from tests.live import Browser, gunicorn, manage
-from tests.pg_server import PostgresProcess, wait_for
+from tests.live import Browser, gunicorn, kill, manage, sql, start_worker, wait_for, worker_output
+from tests.pg_server import PostgresProcess
 
 pytestmark = pytest.mark.live
 
@@ -35,13 +36,13 @@ def site(tmp_path_factory):
         manage(env, "migrate", "--no-input", "-v0")
         manage(env, "seed_demo", "--quiet-users")
         with gunicorn(env, workers=1) as base:
-            yield postgres, base
+            yield postgres, base, env
     finally:
         postgres.remove()
 
 
 def test_postgresql_stopped_and_started_again(site):
-    postgres, base = site
+    postgres, base, _ = site
     resident, officer = Browser(base), Browser(base)
     officer.sign_in("norwich-plan-manager")
     assert resident.get(PLAN)[0] == 200
@@ -62,3 +63,39 @@ def test_postgresql_stopped_and_started_again(site):
     assert status == 200 and "Sign out" in mine
     status, health = resident.get("/healthz")
     assert status == 200 and '"database": "ok"' in health
+
+
+def test_the_worker_waits_for_the_database_and_goes_on(site, tmp_path):
+    """PostgreSQL stopped under a waiting worker: the worker says so and keeps running, and
+    once the database is back it publishes the next report asked for, with no restart."""
+    postgres, base, env = site
+    worker = start_worker({**env, "REPORT_WORKER_RETRY_SECONDS": "1"}, tmp_path / "worker")
+    try:
+        wait_for(lambda: "Starting worker" in worker_output(worker), 30, "no worker")
+        postgres.stop()
+        wait_for(
+            lambda: "The database did not answer" in worker_output(worker),
+            30,
+            lambda: worker_output(worker),
+        )
+        time.sleep(3)  # upstream's worker had ended at once; this one retries each second
+        assert worker.poll() is None, worker_output(worker)
+        assert worker_output(worker).count("The database did not answer") == 1  # said once
+        postgres.start()
+        report = sql(
+            env,
+            "from reports.models import CommitteeReport; "
+            "print(CommitteeReport.objects.get(council__slug='norwich', item_number='8').pk)",
+        )
+        page = f"/councils/norwich/reports/{report}/"
+        clerk = Browser(base)
+        clerk.sign_in("norwich-democratic-services")
+        assert clerk.post(page + "publish/", {})[0] == 302
+        wait_for(
+            lambda: "Version 1 (latest)" in clerk.get(page)[1],
+            120,
+            lambda: worker_output(worker),
+        )
+        assert "The database answers again" in worker_output(worker)
+    finally:
+        kill(worker)
