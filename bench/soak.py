@@ -229,6 +229,9 @@ def main() -> None:
                 "GUNICORN_WORKERS": "2",
                 "GUNICORN_THREADS": "2",
                 "GUNICORN_ACCESS_LOG": "/dev/null",
+                # Workers are not recycled during the soak: their growth is the site's own,
+                # not hidden by a new worker replacing an old one.
+                "GUNICORN_MAX_REQUESTS": "0",
             }
             processes.append(
                 start([PYTHON, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
@@ -262,11 +265,19 @@ def run(args, env: dict, servers: list[str], processes: list[subprocess.Popen]) 
     memory_start: dict[str, int] = {}
     warm_up = min(60.0, args.minutes * 6)
 
-    def sample_start() -> None:
-        time.sleep(warm_up)
-        memory_start.update({name: rss_kb(p.pid) for name, p in zip(names, processes, strict=True)})
+    samples: list[tuple[float, dict[str, int]]] = []  # (minutes in, {process: KB})
+    began = time.monotonic()
 
-    threading.Thread(target=sample_start, daemon=True).start()
+    def sample() -> None:
+        """Memory a minute in, then every half minute to the end: the trend, not two points."""
+        time.sleep(warm_up)
+        while time.monotonic() < deadline:
+            now = {name: rss_kb(p.pid) for name, p in zip(names, processes, strict=True)}
+            memory_start.update(memory_start or now)
+            samples.append(((time.monotonic() - began) / 60, now))
+            time.sleep(30)
+
+    threading.Thread(target=sample, daemon=True).start()
 
     def reader() -> None:
         person = Person(servers, timings, errors)
@@ -360,6 +371,10 @@ def run(args, env: dict, servers: list[str], processes: list[subprocess.Popen]) 
         if name != "moto S3 server":  # the test double keeps every object it is given
             worst = max(worst, growth)
         print(f"{name:<16} {start_mb:>17.1f} {end_mb:>9.1f} {growth:>7.1%}")
+    print("\nResident memory (MB) through the run, minutes in:")
+    print(f"{'process':<16} " + " ".join(f"{minute:>5.1f}" for minute, _ in samples))
+    for name in names:
+        print(f"{name:<16} " + " ".join(f"{kb[name] / 1024:>5.0f}" for _, kb in samples))
     print(f"\nErrors: {len(errors)} (target 0); largest growth of the site's processes: "
           f"{worst:.1%} (target under 10%)")  # fmt: skip
     if errors or worst >= 0.10:
