@@ -235,3 +235,15 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def form_value(html: str, name: str) -> str:
     return re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
+
+
+def wait_for(condition, seconds: float, message, *, interval: float = 0.1):
+    """Poll `condition` until it gives something true; else fail with `message`, or what
+    `message()` says when it is a function (read only then, as it explains the failure)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(message() if callable(message) else message)

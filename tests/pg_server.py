@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -70,10 +69,3 @@ class PostgresProcess:
         if self.running():
             self.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def wait_for(check, seconds: float, message: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.2)

@@ -6,9 +6,6 @@ site's design; /healthz says which component is down."""
 from __future__ import annotations
 
 import logging
-import shutil
-import subprocess
-import time
 
 import pytest
 from django.db import OperationalError
@@ -20,6 +17,7 @@ from councils.models import User
 from reports.models import CommitteeReport
 from reports.services import StorageFailed, publish_report
 from tests.live import free_port
+from tests.redis_server import RedisProcess
 from tests.s3_server import bucket_env
 
 pytestmark = pytest.mark.django_db
@@ -28,45 +26,6 @@ PLAN = "/councils/norwich/plans/lakenham-pilot-activity/"
 
 
 # --- Redis -----------------------------------------------------------------------------------
-
-
-class RedisProcess:
-    """A redis-server of the test's own on a free port, which the test stops and starts."""
-
-    def __init__(self) -> None:
-        if not shutil.which("redis-server"):
-            pytest.skip("redis-server is not installed")
-        self.port = free_port()
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        import redis
-
-        for _ in range(100):
-            try:
-                redis.Redis.from_url(self.url).ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-    def stored(self) -> list[bytes]:
-        import redis
-
-        return redis.Redis.from_url(self.url).keys("*")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ SQLite, and a worker killed in the middle of publishing a report."""
 
 import re
 import threading
-import time
 
 import pytest
 from django.db import connection
@@ -17,6 +16,7 @@ from tests.live import (
     live_database,
     sql,
     start_worker,
+    wait_for,
     worker_output,
 )
 
@@ -85,18 +85,6 @@ def test_six_people_saving_the_same_form_at_once_on_sqlite(site):
         "print(ProgressUpdate.objects.filter(commentary__startswith='Parallel save').count())",
     )
     assert saved == "1"
-
-
-def wait_for(condition, seconds: float, message, *, interval: float = 0.1):
-    """Poll `condition` until it gives something true; else fail with `message`, or what
-    `message()` says when it is a function (read only then, as it explains the failure)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(message() if callable(message) else message)
 
 
 def test_a_worker_killed_mid_build_is_detected_and_publishing_works_again(site):

@@ -8,7 +8,6 @@ the other; a spreadsheet uploaded to one is previewed and confirmed through the 
 import hashlib
 import os
 import re
-import time
 import urllib.parse
 from types import SimpleNamespace
 
@@ -23,6 +22,7 @@ from tests.live import (
     live_database,
     sql,
     start_worker,
+    wait_for,
 )
 from tests.redis_server import redis_server
 from tests.s3_server import bucket_env, make_bucket
@@ -119,14 +119,6 @@ def test_a_plan_made_private_is_not_found_on_either_server_at_once(servers):
         "p = Plan.objects.get(slug='lakenham-pilot-activity'); "
         "p.visibility = Plan.Visibility.PUBLIC; p.save()",
     )
-
-
-def wait_for(check, seconds: float, message):
-    """Wait until `check()`; `message` (or what it returns, if callable) says why not."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, message() if callable(message) else message
-        time.sleep(0.5)
 
 
 def test_a_paper_published_through_one_server_downloads_through_the_other(servers, tmp_path):

@@ -197,3 +197,25 @@ def test_search_works_from_the_keyboard_alone(live_server, page):
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{href}")
     assert "Universal Credit" in page.locator("h1").inner_text()
+
+
+def test_the_service_unavailable_page_meets_wcag_22_aa(live_server, page, monkeypatch):
+    """The page a resident sees while the database is away, at desktop and phone widths."""
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def refused(self, *args, **kwargs):
+        raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", refused)
+    failures = {}
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 800})
+        response = page.goto(live_server.url + NORWICH_PLAN)
+        assert response.status == 503
+        assert page.locator("h1").inner_text() == "Sorry, the service is unavailable"
+        assert page.locator("link[rel=stylesheet]").count() > 0  # in the site's design
+        if violations := axe_violations(page):
+            failures[width] = violations
+    monkeypatch.undo()
+    assert not failures, failures
