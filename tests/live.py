@@ -21,6 +21,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
@@ -247,3 +248,12 @@ def wait_for(condition, seconds: float, message, *, interval: float = 0.1):
             return value
         time.sleep(interval)
     raise AssertionError(message() if callable(message) else message)
+
+
+def missing(what: str) -> None:
+    """A server a test needs is not here: skipped on a developer's machine, where `make test`
+    runs without everything installed or started; a failure in CI (.ci/run sets CI), which
+    installs and starts every one, so that no test there is quietly left out."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what}: CI must provide it")
+    pytest.skip(what)

@@ -10,9 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
-
-from tests.live import free_port
+from tests.live import free_port, missing
 
 
 def _bin(name: str) -> str | None:
@@ -26,7 +24,7 @@ class PostgresProcess:
 
     def __init__(self) -> None:
         if not (_bin("initdb") and _bin("pg_ctl")):
-            pytest.skip("PostgreSQL's server programs are not installed")
+            missing("PostgreSQL's server programs are not installed")
         folder = Path(tempfile.mkdtemp(prefix="councilplans-pg-"))
         self.folder = folder
         self.data = folder / "data"

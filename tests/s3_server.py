@@ -66,11 +66,16 @@ def s3_endpoint():
         process.wait(10)
 
 
-def make_bucket(endpoint: str, name: str | None = None) -> str:
+def s3_client(endpoint: str):
+    """A boto3 client for the S3-compatible server at `endpoint`, with the tests' keys."""
     import boto3
 
+    return boto3.client("s3", endpoint_url=endpoint, **boto3_credentials())
+
+
+def make_bucket(endpoint: str, name: str | None = None) -> str:
     name = name or f"papers-{uuid.uuid4().hex[:12]}"
-    client = boto3.client("s3", endpoint_url=endpoint, **boto3_credentials())
+    client = s3_client(endpoint)
     client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
     return name
 

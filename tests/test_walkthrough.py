@@ -30,7 +30,7 @@ from tests.live import (
 )
 from tests.pg_server import PostgresProcess
 from tests.redis_server import RedisProcess
-from tests.s3_server import boto3_credentials, bucket_env, make_bucket, start_moto
+from tests.s3_server import bucket_env, make_bucket, s3_client, start_moto
 
 pytestmark = pytest.mark.live
 
@@ -54,9 +54,7 @@ class Estate:
         make_bucket(self.endpoint, self.bucket)
 
     def s3(self):
-        import boto3
-
-        return boto3.client("s3", endpoint_url=self.endpoint, **boto3_credentials())
+        return s3_client(self.endpoint)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import hashlib
 import urllib.error
 import urllib.request
 
-import boto3
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.urls import reverse
 from councils.models import User
 from reports.models import CommitteeReport
 from reports.services import publish_report
-from tests.s3_server import boto3_credentials
+from tests.s3_server import s3_client
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def report(settings, tmp_path, s3_storage):
 
 
 def objects(endpoint: str, bucket: str) -> dict[str, bytes]:
-    client = boto3.client("s3", endpoint_url=endpoint, **boto3_credentials())
+    client = s3_client(endpoint)
     listed = client.list_objects_v2(Bucket=bucket).get("Contents", [])
     return {
         item["Key"]: client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
@@ -57,7 +56,7 @@ def test_papers_are_kept_in_the_bucket_not_on_the_disk(report, s3_storage, setti
 def test_the_bucket_is_private(report, s3_storage):
     endpoint, bucket = s3_storage
     files = publish_report(report, by=None)
-    client = boto3.client("s3", endpoint_url=endpoint, **boto3_credentials())
+    client = s3_client(endpoint)
     for file in files[:2]:
         grants = client.get_object_acl(Bucket=bucket, Key=file.file.name)["Grants"]
         assert [g["Grantee"].get("URI") for g in grants] == [None]  # the owner alone

@@ -43,7 +43,7 @@ class SteadyWorker(upstream.Worker):
                     waited_since = time.monotonic()
                     logger.warning(
                         "The database did not answer (%s); the worker waits for it",
-                        str(error).strip().splitlines()[0] if str(error).strip() else error,
+                        next(iter(str(error).splitlines()), type(error).__name__),
                     )
                 for connection in connections.all(initialized_only=True):
                     with contextlib.suppress(DatabaseError):  # already gone
